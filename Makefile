@@ -1,0 +1,44 @@
+# Aduan — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_REPORTS ?= 400
+
+.PHONY: run test venv lint typecheck check setup clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Migrate, load reference and demo data (idempotent), serve with gunicorn.
+setup: venv
+	$(BIN)/aduan migrate --noinput -v0
+	$(BIN)/aduan collectstatic --noinput -v0
+	$(BIN)/aduan loadrefdata
+	$(BIN)/aduan seed --demo --reports $(DEMO_REPORTS)
+
+run: setup
+	$(BIN)/aduan serve --host $(HOST) --port $(PORT)
+
+test: venv
+	$(BIN)/pytest -n 2 --dist loadfile
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy aduan
+
+check: lint typecheck
+	$(BIN)/aduan check
+	$(BIN)/aduan makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var

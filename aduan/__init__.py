@@ -1,0 +1,1 @@
+"""Aduan: national public-service complaints and aspirations system."""

@@ -1,0 +1,130 @@
+"""The one intake service: every channel turns its input into a :class:`Submission`.
+
+A report is acknowledged (tracking ID shown or returned) only after the transaction that
+wrote it, its first event and its deadlines has committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from aduan.agencies.models import Agency
+from aduan.regions.models import District, Region
+from aduan.reports import lifecycle, notifications, tracking
+from aduan.reports.models import Attachment, Category, Report, ReportEvent, Status
+from aduan.reports.redaction import redact
+from aduan.reports.uploads import CleanFile
+
+
+@dataclass
+class Submission:
+    title: str
+    body: str
+    channel: str
+    type: str = "complaint"
+    incident_date: date | None = None
+    region: Region | None = None
+    district: District | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    requested_agency: Agency | None = None
+    category: Category | None = None
+    is_anonymous: bool = False
+    is_confidential: bool = False
+    reporter_name: str = ""
+    reporter_email: str = ""
+    reporter_phone: str = ""
+    demographics_consent: bool = False
+    gender: str = ""
+    age_band: str = ""
+    has_disability: bool | None = None
+    attachments: list[CleanFile] = field(default_factory=list)
+
+
+@dataclass
+class Receipt:
+    report: Report
+    secret: str
+
+    @property
+    def tracking_id(self) -> str:
+        return self.report.tracking_id
+
+
+def report_submit(*, submission: Submission, reporter: object = None,
+                  now: datetime | None = None) -> Receipt:
+    now = now or timezone.now()
+    secret = tracking.new_secret()
+    s = submission
+    consent = s.demographics_consent
+    fields = dict(
+        secret_hash=tracking.hash_secret(secret),
+        type=s.type,
+        title=s.title.strip(),
+        body=s.body.strip(),
+        public_title=redact(s.title.strip()),
+        public_body=redact(s.body.strip()),
+        incident_date=s.incident_date,
+        region=s.region,
+        district=s.district,
+        latitude=s.latitude,
+        longitude=s.longitude,
+        requested_agency=s.requested_agency,
+        category=s.category,
+        is_anonymous=s.is_anonymous,
+        is_confidential=s.is_confidential,
+        channel=s.channel,
+        reporter=reporter if getattr(reporter, "is_authenticated", False) else None,
+        reporter_name=s.reporter_name.strip(),
+        reporter_email=s.reporter_email.strip(),
+        reporter_phone=s.reporter_phone.strip(),
+        # Demographics are kept only with explicit consent (UU 27/2022).
+        demographics_consent=consent,
+        gender=s.gender if consent else "",
+        age_band=s.age_band if consent else "",
+        has_disability=s.has_disability if consent else None,
+        status=Status.SUBMITTED,
+        submitted_at=now,
+        **lifecycle.submitted_deadlines(now),
+    )
+    with transaction.atomic():
+        report = _insert_with_unique_id(fields)
+        event = ReportEvent.objects.create(
+            report=report,
+            action="submit",
+            from_status="",
+            to_status=Status.SUBMITTED,
+            actor_kind=ReportEvent.ActorKind.REPORTER,
+            visibility=ReportEvent.Visibility.PUBLIC,
+            created_at=now,
+        )
+        for clean in s.attachments:
+            Attachment.objects.create(
+                report=report,
+                event=event,
+                token=tracking.new_secret()[:32],
+                file=clean.as_content_file(),
+                original_name=clean.name,
+                content_type=clean.content_type,
+                size=len(clean.data),
+                sha256=clean.sha256,
+                submitted_on=now,
+            )
+        notifications.event_recorded(event)
+    return Receipt(report=report, secret=secret)
+
+
+def _insert_with_unique_id(fields: dict[str, object]) -> Report:
+    # 45 random bits make a clash vanishingly rare; retry rather than check-then-insert.
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Report.objects.create(tracking_id=tracking.new_tracking_id(), **fields)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not allocate a unique tracking ID")

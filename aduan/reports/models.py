@@ -1,0 +1,309 @@
+"""Reports, their append-only events and attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Category(models.Model):
+    code = models.SlugField(_("kode"), max_length=60, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportType(models.TextChoices):
+    COMPLAINT = "complaint", _("Pengaduan")
+    ASPIRATION = "aspiration", _("Aspirasi")
+    INFO_REQUEST = "info_request", _("Permintaan informasi")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Situs web")
+    API = "api", _("API")
+    MOBILE = "mobile", _("Aplikasi seluler")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Surel")
+    OPEN311 = "open311", _("Open311")
+    AGENCY_APP = "agency_app", _("Aplikasi instansi")
+    IMPORT = "import", _("Impor data")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Menunggu verifikasi")
+    NEEDS_INFO = "needs_info", _("Ditunda: menunggu kelengkapan")
+    REJECTED = "rejected", _("Tidak dapat diproses")
+    DISPATCHED = "dispatched", _("Terdisposisi")
+    IN_PROGRESS = "in_progress", _("Diproses instansi")
+    RESPONDED = "responded", _("Ditindaklanjuti oleh instansi")
+    CLOSED = "closed", _("Selesai")
+    ESCALATED = "escalated", _("Dilimpahkan ke Ombudsman")
+    ARCHIVED = "archived", _("Diarsipkan")
+
+
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.NEEDS_INFO,
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.RESPONDED,
+    Status.ESCALATED,
+)
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Perempuan")
+    MALE = "male", _("Laki-laki")
+    UNDISCLOSED = "undisclosed", _("Tidak ingin menyebutkan")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "lt18", _("Di bawah 18 tahun")
+    AGE_18_30 = "18-30", _("18–30 tahun")
+    AGE_31_45 = "31-45", _("31–45 tahun")
+    AGE_46_60 = "46-60", _("46–60 tahun")
+    OVER_60 = "gt60", _("Di atas 60 tahun")
+
+
+class Report(models.Model):
+    tracking_id = models.CharField(_("nomor pelacakan"), max_length=12, unique=True)
+    # SHA-256 of the reporter's private-link secret; the secret itself is shown once.
+    secret_hash = models.CharField(max_length=64, editable=False)
+
+    type = models.CharField(
+        _("jenis laporan"), max_length=20, choices=ReportType.choices, default=ReportType.COMPLAINT
+    )
+    needs_inspection = models.BooleanField(_("berkadar pengawasan"), default=False)
+    title = models.CharField(_("judul"), max_length=200)
+    body = models.TextField(_("isi laporan"))
+    # Redacted copies shown to the public; staff see the originals above.
+    public_title = models.CharField(_("judul publik"), max_length=200, blank=True)
+    public_body = models.TextField(_("isi publik"), blank=True)
+    incident_date = models.DateField(_("tanggal kejadian"), null=True, blank=True)
+
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wilayah"),
+    )
+    district = models.ForeignKey(
+        "regions.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kecamatan"),
+    )
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    requested_agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("instansi yang dipilih pelapor"),
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("instansi penanggung jawab"),
+    )
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("kategori"),
+    )
+
+    is_anonymous = models.BooleanField(_("anonim"), default=False)
+    is_confidential = models.BooleanField(_("rahasia"), default=False)
+    channel = models.CharField(_("kanal"), max_length=12, choices=Channel.choices)
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    reporter_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
+    reporter_email = models.EmailField(_("surel pelapor"), blank=True)
+    reporter_phone = models.CharField(_("telepon pelapor"), max_length=20, blank=True)
+
+    demographics_consent = models.BooleanField(default=False)
+    gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
+    age_band = models.CharField(max_length=6, choices=AgeBand.choices, blank=True)
+    has_disability = models.BooleanField(null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    rejection_reason = models.CharField(max_length=20, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_reports"
+    )
+
+    submitted_at = models.DateTimeField(_("diterima"), db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    # Deadlines. ``due_at`` is the staff deadline of the current state (verify, first
+    # response, completion); ``auto_at`` is when the sweep acts by itself (needs-info
+    # expiry, auto-close). Both are recomputed by every transition.
+    due_at = models.DateTimeField(null=True, blank=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    completion_due_at = models.DateTimeField(null=True, blank=True)
+    auto_at = models.DateTimeField(null=True, blank=True)
+
+    bounce_count = models.PositiveSmallIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    resolved = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("laporan")
+        verbose_name_plural = _("laporan")
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="report_status_due"),
+            models.Index(fields=["agency", "status"], name="report_agency_status"),
+            # The sweep reads only rows with a pending automatic action.
+            models.Index(
+                fields=["auto_at"], name="report_auto_at", condition=models.Q(auto_at__isnull=False)
+            ),
+            models.Index(
+                fields=["-submitted_at"],
+                name="report_public_recent",
+                condition=models.Q(is_confidential=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="report_rating_1_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+                name="report_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_id} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        return self.public_title or self.title
+
+
+class ReportEvent(models.Model):
+    """Append-only history: one row per transition or message."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Publik")
+        PARTIES = "parties", _("Pelapor dan petugas")
+        STAFF = "staff", _("Petugas saja")
+
+    class ActorKind(models.TextChoices):
+        SYSTEM = "system", _("Sistem")
+        REPORTER = "reporter", _("Pelapor")
+        STAFF = "staff", _("Petugas")
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    actor_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Handling agency after this event.",
+    )
+    reason = models.CharField(max_length=40, blank=True)
+    message = models.TextField(blank=True)
+    public_message = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["report", "created_at"], name="event_report_time")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.action} {self.from_status}→{self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Report events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Report events are append-only.")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Stored under a random name: the original file name may carry personal data.
+    return f"attachments/{instance.submitted_on:%Y/%m}/{instance.sha256[:2]}/{instance.token}"
+
+
+class Attachment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(
+        ReportEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    token = models.CharField(max_length=32, unique=True)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    is_public = models.BooleanField(
+        pgettext_lazy("attachment", "publik"), default=False
+    )
+    submitted_on = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,117 @@
+"""Shared fixtures: a small agency tree with staff of every role, so every view test can
+check the owner, the outsider, the coordinator and the anonymous visitor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from aduan.agencies.models import Agency, Role
+from aduan.regions.models import District, Region
+from aduan.reports.models import Category
+from aduan.sla import calendar, deadlines
+from tests.factories import staff
+
+
+@dataclass
+class World:
+    desk_agency: Agency
+    ombudsman: Agency
+    kemenkes: Agency
+    bandung: Agency
+    bandung_dinkes: Agency
+    bandung_pupr: Agency
+    surabaya: Agency
+    jayapura: Agency
+    province_jabar: Region
+    region_bandung: Region
+    region_surabaya: Region
+    region_jayapura: Region
+    district_bandung: District
+    category_health: Category
+    category_roads: Category
+    desk: Any
+    bandung_admin: Any
+    bandung_officer: Any
+    dinkes_officer: Any
+    surabaya_officer: Any
+    coordinator: Any
+    ombudsman_officer: Any
+
+
+@pytest.fixture(autouse=True)
+def _clean_caches(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    calendar.clear_cache()
+    deadlines.clear_cache()
+    cache.clear()
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    jabar = Region.objects.create(code="32", level="province", name="Jawa Barat",
+                                  time_zone="Asia/Jakarta")
+    bdg = Region.objects.create(code="32.73", parent=jabar, level="regency",
+                                name="Kota Bandung", time_zone="Asia/Jakarta")
+    jatim = Region.objects.create(code="35", level="province", name="Jawa Timur",
+                                  time_zone="Asia/Jakarta")
+    sby = Region.objects.create(code="35.78", parent=jatim, level="regency",
+                                name="Kota Surabaya", time_zone="Asia/Jakarta")
+    papua = Region.objects.create(code="91", level="province", name="Papua",
+                                  time_zone="Asia/Jayapura")
+    jpr = Region.objects.create(code="91.71", parent=papua, level="regency",
+                                name="Kota Jayapura", time_zone="Asia/Jayapura")
+    district = District.objects.create(code="32.73.01", regency=bdg, name="Sukasari")
+
+    desk_agency = Agency.objects.create(code="DESK", name="Admin Nasional SP4N-LAPOR!",
+                                        kind=Agency.Kind.DESK)
+    ombudsman = Agency.objects.create(code="ORI", name="Ombudsman Republik Indonesia",
+                                      kind=Agency.Kind.OMBUDSMAN)
+    kemenkes = Agency.objects.create(code="KEMENKES", name="Kementerian Kesehatan",
+                                     kind=Agency.Kind.MINISTRY)
+    bandung = Agency.objects.create(code="32.73", name="Pemerintah Kota Bandung",
+                                    kind=Agency.Kind.CITY, region=bdg)
+    dinkes = Agency.objects.create(code="32.73.DINKES", name="Dinas Kesehatan Kota Bandung",
+                                   kind=Agency.Kind.UNIT, parent=bandung, region=bdg)
+    pupr = Agency.objects.create(code="32.73.PUPR", name="Dinas PUPR Kota Bandung",
+                                 kind=Agency.Kind.UNIT, parent=bandung, region=bdg)
+    surabaya = Agency.objects.create(code="35.78", name="Pemerintah Kota Surabaya",
+                                     kind=Agency.Kind.CITY, region=sby)
+    jayapura = Agency.objects.create(code="91.71", name="Pemerintah Kota Jayapura",
+                                     kind=Agency.Kind.CITY, region=jpr,
+                                     time_zone="Asia/Jayapura")
+    health = Category.objects.create(code="kesehatan", name="Kesehatan")
+    roads = Category.objects.create(code="pekerjaan-umum-penataan-ruang",
+                                    name="Pekerjaan Umum dan Penataan Ruang")
+    return World(
+        desk_agency=desk_agency,
+        ombudsman=ombudsman,
+        kemenkes=kemenkes,
+        bandung=bandung,
+        bandung_dinkes=dinkes,
+        bandung_pupr=pupr,
+        surabaya=surabaya,
+        jayapura=jayapura,
+        province_jabar=jabar,
+        region_bandung=bdg,
+        region_surabaya=sby,
+        region_jayapura=jpr,
+        district_bandung=district,
+        category_health=health,
+        category_roads=roads,
+        desk=staff(desk_agency, Role.DESK),
+        bandung_admin=staff(bandung, Role.AGENCY_ADMIN),
+        bandung_officer=staff(bandung, Role.OFFICER),
+        dinkes_officer=staff(dinkes, Role.OFFICER),
+        surabaya_officer=staff(surabaya, Role.OFFICER),
+        coordinator=staff(bandung, Role.COORDINATOR),
+        ombudsman_officer=staff(ombudsman, Role.OMBUDSMAN),
+    )
