@@ -20,6 +20,7 @@ from tests.factories import staff
 class World:
     desk_agency: Agency
     ombudsman: Agency
+    ombudsman_jabar: Agency
     kemenkes: Agency
     bandung: Agency
     bandung_dinkes: Agency
@@ -45,6 +46,8 @@ class World:
 @pytest.fixture(autouse=True)
 def _clean_caches(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Argon2 is deliberately slow; tests need fast, not strong, hashes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -57,43 +60,76 @@ def _clean_caches(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture
 def world(db: Any) -> World:
-    jabar = Region.objects.create(code="32", level="province", name="Jawa Barat",
-                                  time_zone="Asia/Jakarta")
-    bdg = Region.objects.create(code="32.73", parent=jabar, level="regency",
-                                name="Kota Bandung", time_zone="Asia/Jakarta")
-    jatim = Region.objects.create(code="35", level="province", name="Jawa Timur",
-                                  time_zone="Asia/Jakarta")
-    sby = Region.objects.create(code="35.78", parent=jatim, level="regency",
-                                name="Kota Surabaya", time_zone="Asia/Jakarta")
-    papua = Region.objects.create(code="91", level="province", name="Papua",
-                                  time_zone="Asia/Jayapura")
-    jpr = Region.objects.create(code="91.71", parent=papua, level="regency",
-                                name="Kota Jayapura", time_zone="Asia/Jayapura")
+    jabar = Region.objects.create(
+        code="32", level="province", name="Jawa Barat", time_zone="Asia/Jakarta"
+    )
+    bdg = Region.objects.create(
+        code="32.73", parent=jabar, level="regency", name="Kota Bandung", time_zone="Asia/Jakarta"
+    )
+    jatim = Region.objects.create(
+        code="35", level="province", name="Jawa Timur", time_zone="Asia/Jakarta"
+    )
+    sby = Region.objects.create(
+        code="35.78", parent=jatim, level="regency", name="Kota Surabaya", time_zone="Asia/Jakarta"
+    )
+    papua = Region.objects.create(
+        code="91", level="province", name="Papua", time_zone="Asia/Jayapura"
+    )
+    jpr = Region.objects.create(
+        code="91.71", parent=papua, level="regency", name="Kota Jayapura", time_zone="Asia/Jayapura"
+    )
     district = District.objects.create(code="32.73.01", regency=bdg, name="Sukasari")
 
-    desk_agency = Agency.objects.create(code="DESK", name="Admin Nasional SP4N-LAPOR!",
-                                        kind=Agency.Kind.DESK)
-    ombudsman = Agency.objects.create(code="ORI", name="Ombudsman Republik Indonesia",
-                                      kind=Agency.Kind.OMBUDSMAN)
-    kemenkes = Agency.objects.create(code="KEMENKES", name="Kementerian Kesehatan",
-                                     kind=Agency.Kind.MINISTRY)
-    bandung = Agency.objects.create(code="32.73", name="Pemerintah Kota Bandung",
-                                    kind=Agency.Kind.CITY, region=bdg)
-    dinkes = Agency.objects.create(code="32.73.DINKES", name="Dinas Kesehatan Kota Bandung",
-                                   kind=Agency.Kind.UNIT, parent=bandung, region=bdg)
-    pupr = Agency.objects.create(code="32.73.PUPR", name="Dinas PUPR Kota Bandung",
-                                 kind=Agency.Kind.UNIT, parent=bandung, region=bdg)
-    surabaya = Agency.objects.create(code="35.78", name="Pemerintah Kota Surabaya",
-                                     kind=Agency.Kind.CITY, region=sby)
-    jayapura = Agency.objects.create(code="91.71", name="Pemerintah Kota Jayapura",
-                                     kind=Agency.Kind.CITY, region=jpr,
-                                     time_zone="Asia/Jayapura")
+    desk_agency = Agency.objects.create(
+        code="DESK", name="Admin Nasional SP4N-LAPOR!", kind=Agency.Kind.DESK
+    )
+    ombudsman = Agency.objects.create(
+        code="ORI", name="Ombudsman Republik Indonesia", kind=Agency.Kind.OMBUDSMAN
+    )
+    ombudsman_jabar = Agency.objects.create(
+        code="ORI.JABAR",
+        name="Ombudsman RI Perwakilan Jawa Barat",
+        kind=Agency.Kind.UNIT,
+        parent=ombudsman,
+    )
+    kemenkes = Agency.objects.create(
+        code="KEMENKES", name="Kementerian Kesehatan", kind=Agency.Kind.MINISTRY
+    )
+    bandung = Agency.objects.create(
+        code="32.73", name="Pemerintah Kota Bandung", kind=Agency.Kind.CITY, region=bdg
+    )
+    dinkes = Agency.objects.create(
+        code="32.73.DINKES",
+        name="Dinas Kesehatan Kota Bandung",
+        kind=Agency.Kind.UNIT,
+        parent=bandung,
+        region=bdg,
+    )
+    pupr = Agency.objects.create(
+        code="32.73.PUPR",
+        name="Dinas PUPR Kota Bandung",
+        kind=Agency.Kind.UNIT,
+        parent=bandung,
+        region=bdg,
+    )
+    surabaya = Agency.objects.create(
+        code="35.78", name="Pemerintah Kota Surabaya", kind=Agency.Kind.CITY, region=sby
+    )
+    jayapura = Agency.objects.create(
+        code="91.71",
+        name="Pemerintah Kota Jayapura",
+        kind=Agency.Kind.CITY,
+        region=jpr,
+        time_zone="Asia/Jayapura",
+    )
     health = Category.objects.create(code="kesehatan", name="Kesehatan")
-    roads = Category.objects.create(code="pekerjaan-umum-penataan-ruang",
-                                    name="Pekerjaan Umum dan Penataan Ruang")
+    roads = Category.objects.create(
+        code="pekerjaan-umum-penataan-ruang", name="Pekerjaan Umum dan Penataan Ruang"
+    )
     return World(
         desk_agency=desk_agency,
         ombudsman=ombudsman,
+        ombudsman_jabar=ombudsman_jabar,
         kemenkes=kemenkes,
         bandung=bandung,
         bandung_dinkes=dinkes,

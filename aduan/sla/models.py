@@ -15,16 +15,16 @@ class SlaLimit(models.Model):
         NEEDS_INFO_EXPIRY = "needs_info_expiry", _("Batas kelengkapan dari pelapor")
         FIRST_RESPONSE = "first_response", _("Tanggapan pertama instansi")
         COMPLETION_ASPIRATION = "completion_aspiration", _("Penyelesaian aspirasi")
-        COMPLETION_INFO_REQUEST = "completion_info_request", _(
-            "Penyelesaian permintaan informasi"
-        )
+        COMPLETION_INFO_REQUEST = "completion_info_request", _("Penyelesaian permintaan informasi")
         COMPLETION_COMPLAINT = "completion_complaint", _("Penyelesaian pengaduan")
-        COMPLETION_INSPECTION = "completion_inspection", _(
-            "Penyelesaian pengaduan berkadar pengawasan"
+        COMPLETION_INSPECTION = (
+            "completion_inspection",
+            _("Penyelesaian pengaduan berkadar pengawasan"),
         )
         AUTO_CLOSE = "auto_close", _("Penutupan otomatis setelah tindak lanjut")
-        OMBUDSMAN_AFTER_DISPATCH = "ombudsman_after_dispatch", _(
-            "Tawaran pelimpahan ke Ombudsman sejak disposisi"
+        OMBUDSMAN_AFTER_DISPATCH = (
+            "ombudsman_after_dispatch",
+            _("Tawaran pelimpahan ke Ombudsman sejak disposisi"),
         )
 
     class Unit(models.TextChoices):

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from aduan.core import idempotency
 from aduan.reports.lifecycle import Actor, Conflict, InvalidState, transition
 from aduan.reports.models import Report, Status
 
@@ -26,6 +27,7 @@ BATCH = 500
 class SweepResult:
     acted: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
+    purged: int = 0
 
     @property
     def total(self) -> int:
@@ -56,6 +58,7 @@ def sweep(*, now: datetime | None = None, limit: int | None = None) -> SweepResu
             result.acted[action] = result.acted.get(action, 0) + 1
             if limit is not None and result.total >= limit:
                 return result
+    result.purged = idempotency.purge_expired(now=now)
     if result.total:
         logger.info("sweep acted on %s reports: %s", result.total, result.acted)
     return result

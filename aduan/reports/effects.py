@@ -1,0 +1,258 @@
+"""Per-action effects of lifecycle transitions and the deadlines of each state.
+
+Handlers validate their inputs, fill ``updates`` and return the handling agency after the
+event. They never write: :func:`aduan.reports.lifecycle.transition` does, under its guard.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from aduan.agencies.models import Agency
+from aduan.reports.errors import InvalidState, MissingInput
+from aduan.reports.models import Report, ReportType, Status
+from aduan.sla import deadlines
+from aduan.sla.models import SlaLimit
+
+if TYPE_CHECKING:
+    from aduan.reports.lifecycle import Actor, Change
+
+S = Status
+ESCALATION_SOURCES = frozenset({S.DISPATCHED, S.IN_PROGRESS, S.RESPONDED})
+
+
+class RejectionReason:
+    INCOMPLETE = "incomplete"
+    OUT_OF_SCOPE = "out_of_scope"
+    ABUSIVE = "abusive"
+    SPAM = "spam"
+    CHOICES = [
+        (INCOMPLETE, _("Laporan tidak lengkap")),
+        (OUT_OF_SCOPE, _("Di luar lingkup layanan pengaduan")),
+        (ABUSIVE, _("Berisi kata kasar, ancaman, atau SARA")),
+        (SPAM, _("Spam atau bukan laporan")),
+    ]
+    VALUES = frozenset(code for code, _label in CHOICES)
+
+
+def escalation_due(report: Report, now: datetime) -> bool:
+    """The Ombudsman may be offered once the completion limit passed or the
+    dispatch is older than the configured limit (60 days) without resolution."""
+    if report.status not in ESCALATION_SOURCES or report.dispatched_at is None:
+        return False
+    if report.completion_due_at is not None and now > report.completion_due_at:
+        return True
+    tz = report.agency.time_zone if report.agency else "Asia/Jakarta"
+    return now > deadlines.due(SlaLimit.Key.OMBUDSMAN_AFTER_DISPATCH, report.dispatched_at, tz)
+
+
+def _dispatch(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    agency = change.agency
+    if agency is None or not agency.is_active:
+        raise MissingInput(str(_("Pilih instansi tujuan yang aktif.")), field="agency")
+    if agency.kind == Agency.Kind.DESK:
+        raise MissingInput(
+            str(_("Laporan tidak dapat didisposisikan ke admin nasional.")), field="agency"
+        )
+    updates["agency"] = agency
+    updates["dispatched_at"] = now
+    updates["verified_at"] = report.verified_at or now
+    updates["first_response_at"] = None
+    if change.category is not None:
+        updates["category"] = change.category
+    if change.report_type is not None:
+        if change.report_type not in ReportType.values:
+            raise MissingInput(str(_("Jenis laporan tidak dikenal.")), field="type")
+        updates["type"] = change.report_type
+    if change.needs_inspection is not None:
+        updates["needs_inspection"] = change.needs_inspection
+    return agency
+
+
+def _reject(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    if change.reason not in RejectionReason.VALUES:
+        raise MissingInput(str(_("Pilih alasan penolakan yang tersedia.")), field="reason")
+    updates["rejection_reason"] = change.reason
+    updates["closed_at"] = now
+    return None
+
+
+def _expire(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    change.reason = RejectionReason.INCOMPLETE
+    updates["rejection_reason"] = RejectionReason.INCOMPLETE
+    updates["closed_at"] = now
+    return None
+
+
+def _archive(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    target = change.merged_into
+    if target is not None:
+        if target.pk == report.pk or target.merged_into_id is not None:
+            raise MissingInput(str(_("Laporan induk tidak valid.")), field="merged_into")
+        updates["merged_into"] = target
+    updates["closed_at"] = now
+    return report.agency
+
+
+def _accept(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    return report.agency
+
+
+def _forward(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    target = change.agency
+    home = actor.scope.working_agency_for(report) if actor.scope else None
+    # Agencies forward only inside their own subtree; sideways moves go through the desk.
+    if target is None or home is None or not target.is_within(home) or not target.is_active:
+        raise MissingInput(
+            str(_("Laporan hanya dapat diteruskan ke unit kerja di bawah instansi Anda.")),
+            field="agency",
+        )
+    if target.pk == report.agency_id:
+        raise MissingInput(str(_("Laporan sudah berada di unit tersebut.")), field="agency")
+    updates["agency"] = target
+    return target
+
+
+def _update(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    # A non-empty update is a first response (DESIGN.md §3).
+    if report.first_response_at is None:
+        updates["first_response_at"] = now
+    return report.agency
+
+
+def _respond(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    if report.first_response_at is None:
+        updates["first_response_at"] = now
+    updates["responded_at"] = now
+    return report.agency
+
+
+def _return_to_desk(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    updates["agency"] = None
+    updates["bounce_count"] = report.bounce_count + 1
+    updates["first_response_due_at"] = None
+    updates["completion_due_at"] = None
+    return None
+
+
+def _close(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    updates["closed_at"] = now
+    return report.agency
+
+
+def _rate(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    if change.rating is None or not 1 <= change.rating <= 5:
+        raise MissingInput(str(_("Beri nilai antara 1 dan 5.")), field="rating")
+    updates["rating"] = change.rating
+    updates["resolved"] = change.resolved
+    return report.agency
+
+
+def _escalate(
+    report: Report, actor: Actor, change: Change, now: datetime, updates: dict[str, Any]
+) -> Agency | None:
+    if not escalation_due(report, now):
+        raise InvalidState(
+            str(_("Pelimpahan ke Ombudsman baru dapat dilakukan setelah batas waktu lewat."))
+        )
+    ombudsman = Agency.objects.filter(kind=Agency.Kind.OMBUDSMAN, parent=None).first()
+    if ombudsman is None:
+        raise InvalidState("No Ombudsman agency is configured.")
+    updates["agency"] = ombudsman
+    updates["dispatched_at"] = now
+    updates["first_response_at"] = None
+    return ombudsman
+
+
+HANDLERS = {
+    "dispatch": _dispatch,
+    "reject": _reject,
+    "expire": _expire,
+    "archive": _archive,
+    "accept": _accept,
+    "forward": _forward,
+    "update": _update,
+    "respond": _respond,
+    "return_to_desk": _return_to_desk,
+    "close": _close,
+    "auto_close": _close,
+    "rate": _rate,
+    "escalate": _escalate,
+}
+
+
+def deadline_fields(
+    report: Report, target: str, action: str, now: datetime, updates: dict[str, Any]
+) -> dict[str, Any]:
+    """Deadlines for the state the report enters (DESIGN.md §3, limits from data)."""
+    agency: Agency | None = updates.get("agency", report.agency)
+    tz = agency.time_zone if agency is not None else "Asia/Jakarta"
+    key = deadlines.Key
+    if target == S.SUBMITTED:
+        return {"due_at": deadlines.due(key.VERIFY, now, "Asia/Jakarta"), "auto_at": None}
+    if target == S.NEEDS_INFO:
+        return {"due_at": None, "auto_at": deadlines.due(key.NEEDS_INFO_EXPIRY, now, tz)}
+    if target in (S.DISPATCHED, S.ESCALATED):
+        first = deadlines.due(key.FIRST_RESPONSE, now, tz)
+        completion = deadlines.due(
+            deadlines.completion_key(
+                report_type=updates.get("type", report.type),
+                needs_inspection=updates.get("needs_inspection", report.needs_inspection),
+            ),
+            now,
+            tz,
+        )
+        return {
+            "first_response_due_at": first,
+            "completion_due_at": completion,
+            "due_at": first,
+            "auto_at": None,
+        }
+    if target == S.IN_PROGRESS:
+        if action == "reporter_reply":
+            # The reporter answered the follow-up: the agency owes a new response, within
+            # the first-response limit or the original completion limit if that is later.
+            reply_due = deadlines.due(key.FIRST_RESPONSE, now, tz)
+            previous = report.completion_due_at
+            due = max(reply_due, previous) if previous else reply_due
+            return {"due_at": due, "auto_at": None}
+        responded = updates.get("first_response_at", report.first_response_at)
+        return {
+            "due_at": report.completion_due_at if responded else report.first_response_due_at,
+            "auto_at": None,
+        }
+    if target == S.RESPONDED:
+        return {"due_at": None, "auto_at": deadlines.due(key.AUTO_CLOSE, now, tz)}
+    if target in (S.CLOSED, S.REJECTED, S.ARCHIVED):
+        return {"due_at": None, "auto_at": None}
+    return {}
+
+
+def submitted_deadlines(now: datetime) -> dict[str, Any]:
+    """Deadlines of a newly received report (used by intake)."""
+    return {"due_at": deadlines.due(deadlines.Key.VERIFY, now, "Asia/Jakarta"), "auto_at": None}

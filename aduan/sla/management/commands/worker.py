@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections, connection
+from django_tasks_db.management.commands.db_worker import Worker
+
+from aduan.sla.sweep import sweep
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "Run background tasks (notifications, ...) and the SLA sweep every minute. "
+        "Several workers may run at once."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--sweep-interval", type=float, default=60.0)
+        parser.add_argument("--task-interval", type=float, default=1.0)
+        parser.add_argument(
+            "--once", action="store_true", help="Sweep once, run every ready task, then exit."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker = Worker(
+            queue_names=["default"],
+            interval=options["task_interval"],
+            batch=options["once"],
+            backend_name="default",
+            startup_delay=not options["once"],
+            max_tasks=None,
+            worker_id=f"{socket.gethostname()}-{os.getpid()}"[:64],
+            excluded_queue_names=[],
+        )
+        if options["once"]:
+            self._sweep_once()
+            worker.run()
+            return
+        stop = threading.Event()
+        sweeper = threading.Thread(
+            target=self._sweep_forever, args=(stop, options["sweep_interval"]), daemon=True
+        )
+        sweeper.start()
+        worker.configure_signals()
+        try:
+            worker.run()
+        finally:
+            stop.set()
+
+    def _sweep_once(self) -> None:
+        result = sweep()
+        self.stdout.write(f"sweep acted: {result.total} {result.acted}")
+
+    def _sweep_forever(self, stop: threading.Event, interval: float) -> None:
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                sweep()
+            except Exception:  # keep sweeping after a transient database error
+                logger.exception("SLA sweep failed; retrying in %s s", interval)
+            finally:
+                connection.close()
+            stop.wait(interval)
