@@ -1,0 +1,477 @@
+"""Forms of the citizen pages: submit a report, look one up, filter the public list.
+
+Forms only parse and validate; creating the report is the intake service's job.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aduan.agencies.models import Agency
+from aduan.regions.models import District, Region
+from aduan.reports import access, selectors
+from aduan.reports.intake import Submission
+from aduan.reports.models import AgeBand, Category, Channel, Gender, ReportType, Status
+from aduan.reports.uploads import CleanFile, UploadError, clean_uploads
+
+TITLE_MAX = 200
+BODY_MAX = 10_000
+BODY_MIN = 10
+QUERY_MAX = 200
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Digits with the separators people actually type; 8–15 digits is every Indonesian number.
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().-]{6,22}[0-9]$")
+
+Choices = list[tuple[Any, Any]]
+
+
+def new_form_token() -> str:
+    """A fresh idempotency token for one rendering of the submission form."""
+    return secrets.token_urlsafe(24)
+
+
+def is_valid_form_token(value: object) -> bool:
+    return isinstance(value, str) and bool(_TOKEN_RE.match(value))
+
+
+def region_choices(empty_label: str) -> Choices:
+    """Regencies grouped by province; each group starts with its whole province, so a
+    report about a provincial matter has a place too. Works as a plain <select>."""
+    choices: Choices = [("", empty_label)]
+    for group in selectors.regions_by_province():
+        province = group.province
+        options = [(province.code, _("%(name)s (seluruh provinsi)") % {"name": province.name})]
+        options += [(r.code, r.name) for r in group.regencies]
+        choices.append((province.name, options))
+    return choices
+
+
+def set_choices(form: forms.Form, name: str, choices: Choices) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; returns a (possibly empty) list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    """The web submission form. ``to_submission`` hands the cleaned data to intake."""
+
+    TYPE_CHOICES = [
+        (ReportType.COMPLAINT, _("Pengaduan — layanan publik tidak berjalan semestinya")),
+        (ReportType.ASPIRATION, _("Aspirasi — saran atau usulan perbaikan layanan")),
+        (ReportType.INFO_REQUEST, _("Permintaan informasi — meminta informasi publik")),
+    ]
+    DISABILITY_CHOICES = [
+        ("", _("Tidak ingin menyebutkan")),
+        ("yes", _("Ya")),
+        ("no", _("Tidak")),
+    ]
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    type = forms.ChoiceField(
+        label=_("Jenis laporan"),
+        choices=TYPE_CHOICES,
+        initial=ReportType.COMPLAINT,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih jenis laporan.")},
+    )
+    title = forms.CharField(
+        label=_("Judul laporan"),
+        max_length=TITLE_MAX,
+        help_text=_("Ringkas dan jelas, misalnya: Jalan berlubang di depan SDN 1 Sukasari."),
+        error_messages={
+            "required": _("Tulis judul laporan."),
+            "max_length": _(
+                "Judul paling banyak %(limit_value)d karakter (sekarang %(show_value)d)."
+            ),
+        },
+    )
+    body = forms.CharField(
+        label=_("Isi laporan"),
+        min_length=BODY_MIN,
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Ceritakan apa yang terjadi, di mana, dan kapan. Isi laporan dapat tampil untuk "
+            "publik: jangan menulis NIK atau nomor telepon di sini (jika tertulis, kami "
+            "menyamarkannya)."
+        ),
+        error_messages={
+            "required": _("Tulis isi laporan."),
+            "min_length": _(
+                "Isi laporan terlalu singkat: tulis paling sedikit %(limit_value)d karakter."
+            ),
+            "max_length": _(
+                "Isi laporan paling banyak %(limit_value)d karakter (sekarang %(show_value)d). "
+                "Persingkat, atau kirim rincian sebagai lampiran PDF."
+            ),
+        },
+    )
+    incident_date = forms.DateField(
+        label=_("Tanggal kejadian"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Jika diketahui. Format: tahun-bulan-tanggal, misalnya 2026-03-17."),
+        error_messages={"invalid": _("Tanggal tidak valid. Gunakan format 2026-03-17.")},
+    )
+    region = forms.ChoiceField(
+        label=_("Kabupaten/kota lokasi kejadian"),
+        required=False,
+        help_text=_(
+            "Pilih kabupaten/kota; jika masalahnya di tingkat provinsi, pilih provinsinya."
+        ),
+        widget=forms.Select(attrs={"data-region-select": ""}),
+        error_messages={"invalid_choice": _("Pilih wilayah dari daftar.")},
+    )
+    district = forms.ChoiceField(
+        label=_("Kecamatan"),
+        required=False,
+        error_messages={"invalid_choice": _("Pilih kecamatan dari daftar.")},
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Instansi tujuan"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("Belum tahu"),
+        help_text=_(
+            "Jika ragu, biarkan kosong: admin nasional memeriksa laporan Anda dan meneruskannya "
+            "ke instansi yang berwenang."
+        ),
+        error_messages={"invalid_choice": _("Pilih instansi dari daftar.")},
+    )
+    category = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("Belum tahu"),
+        error_messages={"invalid_choice": _("Pilih kategori dari daftar.")},
+    )
+    attachments = MultipleFileField(
+        label=_("Lampiran"),
+        required=False,
+        help_text="",  # filled in __init__ with the configured limits
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Kirim sebagai anonim"),
+        required=False,
+        help_text=_(
+            "Laporan bisa tampil untuk publik, tetapi identitas Anda disembunyikan dari publik "
+            "dan dari instansi — hanya admin nasional yang dapat melihatnya."
+        ),
+    )
+    is_confidential = forms.BooleanField(
+        label=_("Rahasiakan laporan"),
+        required=False,
+        help_text=_(
+            "Laporan tidak pernah ditampilkan untuk publik. Hanya Anda (dengan tautan pribadi) "
+            "dan petugas yang menanganinya yang dapat membacanya."
+        ),
+    )
+    reporter_name = forms.CharField(label=_("Nama"), max_length=120, required=False)
+    reporter_email = forms.EmailField(
+        label=_("Alamat surel"),
+        max_length=254,
+        required=False,
+        help_text=_("Kami mengabarkan perkembangan laporan ke alamat ini."),
+        error_messages={"invalid": _("Alamat surel tidak valid, misalnya nama@contoh.id.")},
+    )
+    reporter_phone = forms.CharField(
+        label=_("Nomor telepon"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"max_length": _("Nomor telepon paling banyak %(limit_value)d karakter.")},
+    )
+    gender = forms.ChoiceField(
+        label=_("Jenis kelamin"),
+        required=False,
+        # "Undisclosed" is the empty choice: with consent it is stored as such.
+        choices=[
+            ("", _("Tidak ingin menyebutkan")),
+            (Gender.FEMALE, Gender.FEMALE.label),
+            (Gender.MALE, Gender.MALE.label),
+        ],
+    )
+    age_band = forms.ChoiceField(
+        label=_("Kelompok usia"),
+        required=False,
+        choices=[("", _("Tidak ingin menyebutkan")), *AgeBand.choices],
+    )
+    has_disability = forms.ChoiceField(
+        label=_("Apakah Anda penyandang disabilitas?"),
+        required=False,
+        choices=DISABILITY_CHOICES,
+    )
+    demographics_consent = forms.BooleanField(
+        label=_("Saya setuju data di atas disimpan untuk statistik layanan"),
+        required=False,
+        help_text=_(
+            "Data ini tidak pernah ditampilkan bersama laporan Anda dan hanya dipakai dalam "
+            "statistik gabungan (UU 27/2022 tentang Pelindungan Data Pribadi)."
+        ),
+    )
+
+    CONTACT_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
+    DEMOGRAPHIC_FIELDS = ("gender", "age_band", "has_disability")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "region", region_choices(str(_("Belum dipilih"))))
+        set_queryset(self, "agency", selectors.selectable_agencies())
+        set_queryset(self, "category", selectors.active_categories())
+        districts = self._district_choices()
+        set_choices(self, "district", districts)
+        self.has_district_choices = len(districts) > 1
+        self.fields["reporter_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["reporter_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["attachments"].help_text = _(
+            "Paling banyak %(n)d berkas JPG, PNG, atau PDF, masing-masing paling besar "
+            "%(mb)d MB. Data lokasi (GPS) pada foto dihapus otomatis."
+        ) % {
+            "n": settings.ADUAN_MAX_ATTACHMENTS,
+            "mb": settings.ADUAN_MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        }
+        self.fields["attachments"].widget.attrs["accept"] = (
+            ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
+        )
+
+    @property
+    def chosen_region_code(self) -> str:
+        source = self.data if self.is_bound else self.initial
+        value = source.get("region") or ""
+        return value if isinstance(value, str) else ""
+
+    def _district_choices(self) -> Choices:
+        # Only the districts of the chosen regency: the full list (7,000+) is far too
+        # long for one <select>, and without a regency there is nothing to choose from.
+        code = self.chosen_region_code
+        if not code or "." not in code:
+            return [("", _("Pilih kabupaten/kota dulu"))]
+        choices: Choices = [("", _("Belum dipilih"))]
+        choices += [(d.code, d.name) for d in selectors.districts_of(code)]
+        return choices
+
+    # ---- field cleaning ----
+
+    def clean_token(self) -> str:
+        value = self.cleaned_data.get("token", "")
+        return value if is_valid_form_token(value) else ""
+
+    def clean_incident_date(self) -> Any:
+        value = self.cleaned_data.get("incident_date")
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal kejadian tidak boleh di masa depan."))
+        if value is not None and value.year < 1945:
+            raise forms.ValidationError(_("Tanggal kejadian terlalu lama. Periksa tahunnya."))
+        return value
+
+    def clean_region(self) -> Region | None:
+        code = self.cleaned_data.get("region") or ""
+        region = selectors.region_by_code(code)
+        if code and region is None:
+            raise forms.ValidationError(_("Pilih wilayah dari daftar."))
+        return region
+
+    def clean_reporter_phone(self) -> str:
+        value: str = (self.cleaned_data.get("reporter_phone") or "").strip()
+        if value and (not _PHONE_RE.match(value) or sum(c.isdigit() for c in value) < 8):
+            raise forms.ValidationError(
+                _("Nomor telepon tidak valid. Tulis angka saja, misalnya 0812 3456 7890.")
+            )
+        return value
+
+    def clean_attachments(self) -> list[CleanFile]:
+        uploads: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        try:
+            return clean_uploads(uploads)
+        except UploadError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        self._clean_district(data)
+        self._clean_demographics(data)
+        return data
+
+    def _clean_district(self, data: dict[str, Any]) -> None:
+        code = data.get("district") or ""
+        region: Region | None = data.get("region")
+        if not code:
+            data["district"] = None
+            return
+        district: District | None = None
+        if region is not None:
+            district = selectors.district_in(region.code, code)
+        if district is None:
+            self.add_error("district", _("Kecamatan tidak berada di kabupaten/kota yang dipilih."))
+            return
+        data["district"] = district
+
+    def _clean_demographics(self, data: dict[str, Any]) -> None:
+        given = any(data.get(name) for name in self.DEMOGRAPHIC_FIELDS)
+        if given and not data.get("demographics_consent"):
+            self.add_error(
+                "demographics_consent",
+                _(
+                    "Centang persetujuan agar data jenis kelamin, usia, dan disabilitas "
+                    "disimpan, atau kembalikan pilihannya ke “Tidak ingin menyebutkan”."
+                ),
+            )
+
+    # ---- handing over ----
+
+    def to_submission(self) -> Submission:
+        d = self.cleaned_data
+        disability = {"yes": True, "no": False}.get(d.get("has_disability") or "")
+        consent = d.get("demographics_consent", False)
+        # Consent with no gender chosen is an answer too: "prefers not to say".
+        gender = d.get("gender") or (Gender.UNDISCLOSED if consent else "")
+        return Submission(
+            title=d["title"],
+            body=d["body"],
+            channel=Channel.WEB,
+            type=d["type"],
+            incident_date=d.get("incident_date"),
+            region=d.get("region"),
+            district=d.get("district"),
+            requested_agency=d.get("agency"),
+            category=d.get("category"),
+            is_anonymous=d.get("is_anonymous", False),
+            is_confidential=d.get("is_confidential", False),
+            reporter_name=d.get("reporter_name", ""),
+            reporter_email=d.get("reporter_email", ""),
+            reporter_phone=d.get("reporter_phone", ""),
+            demographics_consent=consent,
+            gender=gender,
+            age_band=d.get("age_band", ""),
+            has_disability=disability,
+            attachments=d.get("attachments") or [],
+        )
+
+    def fingerprint_payload(self) -> dict[str, Any]:
+        """What makes two posts "the same submission" for the idempotency check."""
+        payload: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "token":
+                continue
+            if name == "attachments":
+                payload[name] = [f.sha256 for f in value]
+            elif hasattr(value, "pk"):
+                payload[name] = value.pk
+            else:
+                payload[name] = value
+        return payload
+
+
+class TrackForm(forms.Form):
+    """Look up a report by its tracking ID (as typed, normalised by the view)."""
+
+    id = forms.CharField(
+        label=_("Nomor pelacakan"),
+        # No max_length: anything that is not a valid ID gets the same "not found" answer.
+        help_text=_("Sepuluh huruf dan angka, misalnya 7KQ2M-X9F4T. Huruf kecil dan spasi boleh."),
+        error_messages={"required": _("Tulis nomor pelacakan laporan Anda.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class PublicListForm(forms.Form):
+    """Filters of the public list. Invalid values are reported and ignored, never a 500."""
+
+    q = forms.CharField(
+        label=_("Kata kunci"),
+        max_length=QUERY_MAX,
+        required=False,
+        error_messages={
+            "max_length": _(
+                "Kata kunci paling banyak %(limit_value)d karakter; pencarian diabaikan."
+            )
+        },
+    )
+    agency = forms.ChoiceField(label=_("Instansi"), required=False)
+    region = forms.ChoiceField(label=_("Wilayah"), required=False)
+    category = forms.ChoiceField(label=_("Kategori"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = str(_("Semua"))
+        agency_choices: Choices = [("", everything)]
+        agency_choices += [(a.code, a.name) for a in selectors.selectable_agencies()]
+        self._add_requested_unit(agency_choices)
+        set_choices(self, "agency", agency_choices)
+        set_choices(self, "region", region_choices(everything))
+        categories: Choices = [
+            ("", everything),
+            *((c.code, c.name) for c in selectors.active_categories()),
+        ]
+        statuses: Choices = [
+            ("", everything),
+            *((s.value, s.label) for s in Status if s in access.PUBLIC_LIST_STATUSES),
+        ]
+        set_choices(self, "category", categories)
+        set_choices(self, "status", statuses)
+        for name in ("agency", "region", "category", "status"):
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "Nilai “%(value)s” tidak dikenal; saringan ini diabaikan."
+            )
+
+    def _add_requested_unit(self, choices: Choices) -> None:
+        # A link may filter by a work unit, which the short list of top-level agencies
+        # does not hold; offer it so the filter is kept and shown as selected.
+        code = self.data.get("agency") if self.is_bound else None
+        if not isinstance(code, str) or not code or any(c == code for c, _n in choices):
+            return
+        agency = selectors.agency_by_code(code)
+        if agency is not None:
+            choices.append((agency.code, agency.name))
+
+    def filters(self) -> selectors.PublicListFilter:
+        """The valid filters only; call after ``is_valid()``."""
+        data = getattr(self, "cleaned_data", {})
+        region_code = data.get("region") or ""
+        return selectors.PublicListFilter(
+            q=(data.get("q") or "").strip(),
+            agency=selectors.agency_by_code(data.get("agency") or ""),
+            region=selectors.region_by_code(region_code),
+            category=selectors.category_by_code(data.get("category") or ""),
+            status=data.get("status") or "",
+        )
+
+    def ignored_messages(self) -> Sequence[str]:
+        return [str(e) for errors in self.errors.values() for e in errors]

@@ -1,0 +1,142 @@
+"""Read-side queries for the citizen pages: choice lists, the public list, timelines.
+
+Everything public starts from :func:`aduan.reports.access.public_reports`, so the rule
+"never confidential, only verified" lives in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from aduan.agencies.models import Agency
+from aduan.regions.models import District, Region
+from aduan.reports import access
+from aduan.reports.models import Attachment, Category, Report, ReportEvent
+
+Visibility = ReportEvent.Visibility
+
+
+# ---- choice lists for forms ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProvinceGroup:
+    province: Region
+    regencies: list[Region]
+
+
+def regions_by_province() -> list[ProvinceGroup]:
+    """All provinces with their regencies/cities, in code order (one query)."""
+    provinces: dict[str, ProvinceGroup] = {}
+    orphans: list[Region] = []
+    for region in Region.objects.order_by("code"):
+        if region.level == Region.Level.PROVINCE:
+            provinces[region.code] = ProvinceGroup(province=region, regencies=[])
+        else:
+            orphans.append(region)
+    for region in orphans:
+        group = provinces.get(region.parent_id or region.province_code)
+        if group is not None:
+            group.regencies.append(region)
+    return list(provinces.values())
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first() if code else None
+
+
+def districts_of(regency_code: str) -> QuerySet[District]:
+    return District.objects.filter(regency_id=regency_code).order_by("name")
+
+
+def district_in(regency_code: str, district_code: str) -> District | None:
+    if not regency_code or not district_code:
+        return None
+    return District.objects.filter(regency_id=regency_code, code=district_code).first()
+
+
+def selectable_agencies() -> QuerySet[Agency]:
+    """Agencies a citizen may address directly: active, top level, not the desk itself."""
+    return (
+        Agency.objects.filter(parent__isnull=True, is_active=True)
+        .exclude(kind=Agency.Kind.DESK)
+        .order_by("name")
+    )
+
+
+def agency_by_code(code: str) -> Agency | None:
+    if not code:
+        return None
+    return Agency.objects.filter(code=code).exclude(kind=Agency.Kind.DESK).first()
+
+
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).order_by("name")
+
+
+def category_by_code(code: str) -> Category | None:
+    return Category.objects.filter(code=code).first() if code else None
+
+
+# ---- the public list ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicListFilter:
+    q: str = ""
+    agency: Agency | None = None
+    region: Region | None = None
+    category: Category | None = None
+    status: str = ""
+
+
+def public_report_list(*, filters: PublicListFilter) -> QuerySet[Report]:
+    """Public reports matching ``filters``, newest first, ready for a paginated page."""
+    qs = access.public_reports()
+    if filters.q:
+        qs = qs.filter(Q(public_title__icontains=filters.q) | Q(public_body__icontains=filters.q))
+    if filters.agency is not None:
+        # An agency includes its work units: one indexed prefix match on the path.
+        qs = qs.filter(agency__path__startswith=filters.agency.path)
+    if filters.region is not None:
+        if filters.region.level == Region.Level.PROVINCE:
+            # A province includes its regencies, whose codes extend the province code.
+            code = filters.region.code
+            qs = qs.filter(Q(region_id=code) | Q(region__code__startswith=f"{code}."))
+        else:
+            qs = qs.filter(region_id=filters.region.code)
+    if filters.category is not None:
+        qs = qs.filter(category=filters.category)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    # The originals (unredacted) are never needed here; leave them in the database.
+    return (
+        qs.select_related("agency", "region", "category")
+        .defer("title", "body", "reporter_name", "reporter_email", "reporter_phone")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+# ---- one report's tracking page -------------------------------------------------------
+
+
+def timeline_events(report: Report, *, include_parties: bool) -> list[ReportEvent]:
+    """Events the viewer may see: public ones, plus the reporter's own conversation
+    (``parties``) for the secret holder. Staff-only events never leave the back office."""
+    visible = [Visibility.PUBLIC]
+    if include_parties:
+        visible.append(Visibility.PARTIES)
+    return list(
+        report.events.filter(visibility__in=visible)
+        .select_related("agency")
+        .order_by("created_at", "id")
+    )
+
+
+def reporter_attachments(report: Report) -> QuerySet[Attachment]:
+    """Files the reporter sent (at submission or later replies)."""
+    return report.attachments.filter(event__actor_kind=ReportEvent.ActorKind.REPORTER).order_by(
+        "id"
+    )

@@ -1,0 +1,190 @@
+"""The public list: only public reports, search, filters, pages, bounded queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aduan.reports import intake
+from aduan.reports.lifecycle import Actor, Change, transition
+from aduan.reports.models import Report
+from tests.factories import submit
+
+URL = "/laporan/"
+
+
+def published(world: Any, *, agency: Any = None, category: Any = None, **fields: Any) -> Report:
+    receipt: intake.Receipt = submit(**fields)
+    transition(
+        receipt.report,
+        "dispatch",
+        actor=Actor.staff(world.desk),
+        change=Change(agency=agency or world.bandung, category=category),
+    )
+    return receipt.report
+
+
+def listed_ids(response: Any) -> set[str]:
+    html = response.content.decode()
+    return {r.tracking_id for r in Report.objects.all() if f"/lacak/{r.tracking_id}/" in html}
+
+
+def test_only_verified_non_confidential_reports_are_listed(client: Any, world: Any) -> None:
+    public = published(world, title="Trotoar rusak")
+    confidential = published(world, title="Rahasia dinas", is_confidential=True)
+    unverified = submit(title="Belum diverifikasi").report
+    rejected = submit(title="Ditolak").report
+    transition(rejected, "reject", actor=Actor.staff(world.desk), change=Change(reason="spam"))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert listed_ids(response) == {public.tracking_id}
+    html = response.content.decode()
+    for title in ("Rahasia dinas", "Belum diverifikasi", "Ditolak"):
+        assert title not in html
+    # Searching for the confidential report's words finds nothing either.
+    search = client.get(URL, {"q": "Rahasia dinas"})
+    assert listed_ids(search) == set()
+    assert confidential.tracking_id not in search.content.decode()
+    assert unverified.tracking_id not in html
+
+
+def test_reporter_identity_never_listed(client: Any, world: Any) -> None:
+    published(
+        world,
+        is_anonymous=True,
+        reporter_name="Budi Santoso",
+        reporter_email="budi.santoso@example.id",
+        reporter_phone="081299887766",
+    )
+    published(world, reporter_name="Ani Wijaya", reporter_email="ani@example.id")
+    html = client.get(URL).content.decode()
+    for identity in (
+        "Budi Santoso",
+        "budi.santoso@example.id",
+        "081299887766",
+        "Ani Wijaya",
+        "ani@example.id",
+    ):
+        assert identity not in html
+
+
+def test_html_is_escaped_in_list(client: Any, world: Any) -> None:
+    published(world, title="<script>alert('x')</script> jalan")
+    html = client.get(URL).content.decode()
+    assert "<script>alert(" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; jalan" in html
+
+
+def test_search_uses_redacted_text_only(client: Any, world: Any) -> None:
+    hit = published(world, title="Banjir di pasar", body="Hubungi warga@example.id segera ya.")
+    published(world, title="Jalan rusak", body="Jalan berlubang di dekat sekolah dasar.")
+    assert listed_ids(client.get(URL, {"q": "banjir"})) == {hit.tracking_id}
+    assert listed_ids(client.get(URL, {"q": "PASAR"})) == {hit.tracking_id}
+    assert listed_ids(client.get(URL, {"q": "warga@example.id"})) == set()
+
+
+def test_agency_filter_includes_work_units(client: Any, world: Any) -> None:
+    city = published(world, agency=world.bandung)
+    unit = published(world, agency=world.bandung_dinkes)
+    other = published(world, agency=world.surabaya)
+    assert listed_ids(client.get(URL, {"agency": "32.73"})) == {city.tracking_id, unit.tracking_id}
+    only_unit = client.get(URL, {"agency": "32.73.DINKES"})
+    assert listed_ids(only_unit) == {unit.tracking_id}
+    assert '<option value="32.73.DINKES" selected>' in only_unit.content.decode()
+    assert listed_ids(client.get(URL, {"agency": "35.78"})) == {other.tracking_id}
+
+
+def test_region_filter_province_includes_regencies(client: Any, world: Any) -> None:
+    bandung = published(world, region=world.region_bandung)
+    province = published(world, region=world.province_jabar)
+    surabaya = published(world, region=world.region_surabaya)
+    assert listed_ids(client.get(URL, {"region": "32"})) == {
+        bandung.tracking_id,
+        province.tracking_id,
+    }
+    assert listed_ids(client.get(URL, {"region": "32.73"})) == {bandung.tracking_id}
+    assert listed_ids(client.get(URL, {"region": "35"})) == {surabaya.tracking_id}
+
+
+def test_category_and_status_filters(client: Any, world: Any) -> None:
+    health = published(world, category=world.category_health)
+    roads = published(world, category=world.category_roads)
+    transition(roads, "accept", actor=Actor.staff(world.bandung_officer))
+    assert listed_ids(client.get(URL, {"category": "kesehatan"})) == {health.tracking_id}
+    assert listed_ids(client.get(URL, {"status": "in_progress"})) == {roads.tracking_id}
+    assert listed_ids(client.get(URL, {"status": "dispatched"})) == {health.tracking_id}
+
+
+def test_unknown_filter_values_are_ignored_with_a_message(client: Any, world: Any) -> None:
+    report = published(world)
+    for params in (
+        {"agency": "TIDAK-ADA"},
+        {"agency": "DESK"},
+        {"region": "99"},
+        {"category": "nope"},
+        {"status": "submitted"},
+        {"status": "<script>"},
+    ):
+        response = client.get(URL, params)
+        assert response.status_code == 200, params
+        html = response.content.decode()
+        assert "tidak dikenal; saringan ini diabaikan" in html, params
+        assert listed_ids(response) == {report.tracking_id}, params
+        assert "<script>" not in html.split("<main", 1)[1]
+
+
+def test_empty_result_says_so(client: Any, world: Any) -> None:
+    published(world)
+    html = client.get(URL, {"q": "tidak-ada-yang-cocok"}).content.decode()
+    assert "Tidak ada laporan yang cocok" in html
+
+
+def test_pagination_keeps_filters_and_handles_bad_pages(client: Any, world: Any) -> None:
+    for i in range(23):
+        published(world, title=f"Lampu jalan mati nomor {i}")
+    published(world, title="Lain sama sekali")
+    first = client.get(URL, {"q": "lampu"})
+    assert len(listed_ids(first)) == 20
+    assert "Halaman 1 dari 2" in first.content.decode()
+    assert 'href="?q=lampu&amp;page=2"' in first.content.decode()
+    second = client.get(URL, {"q": "lampu", "page": "2"})
+    assert len(listed_ids(second)) == 3
+    assert listed_ids(first).isdisjoint(listed_ids(second))
+    beyond = client.get(URL, {"q": "lampu", "page": "999"})
+    assert beyond.status_code == 200
+    assert listed_ids(beyond) == listed_ids(second)
+    assert "Halaman “999” tidak ada" in beyond.content.decode()
+    junk = client.get(URL, {"q": "lampu", "page": "abc"})
+    assert junk.status_code == 200
+    assert listed_ids(junk) == listed_ids(first)
+
+
+def test_query_count_is_bounded(
+    client: Any, world: Any, django_assert_max_num_queries: Any
+) -> None:
+    agencies = [world.bandung, world.bandung_dinkes, world.surabaya, world.kemenkes]
+    regions = [world.region_bandung, world.region_surabaya, world.region_jayapura]
+    for i in range(25):
+        published(
+            world,
+            agency=agencies[i % 4],
+            region=regions[i % 3],
+            category=world.category_health,
+            title=f"Laporan {i}",
+        )
+    with django_assert_max_num_queries(10):
+        response = client.get(URL)
+    assert len(listed_ids(response)) == 20
+    with django_assert_max_num_queries(10):
+        response = client.get(
+            URL,
+            {
+                "q": "laporan",
+                "agency": "32.73.DINKES",
+                "region": "32",
+                "category": "kesehatan",
+                "status": "dispatched",
+                "page": "1",
+            },
+        )
+    assert response.status_code == 200
+    assert len(listed_ids(response)) > 0
