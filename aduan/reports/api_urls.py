@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Public REST API v1: reports and their categories (mounted under /api/v1/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from aduan.reports.api import CategoryListView, ReportCollectionView, ReportDetailView
+
+urlpatterns = [
+    path("reports", ReportCollectionView.as_view(), name="api-reports"),
+    path("reports/<str:tracking_id>", ReportDetailView.as_view(), name="api-report-detail"),
+    path("categories", CategoryListView.as_view(), name="api-categories"),
+]

@@ -22,13 +22,24 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         argv = [
-            sys.executable, "-m", "gunicorn", "aduan.wsgi:application",
-            "--bind", f"{options['host']}:{options['port']}",
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--access-logfile", "-",
-            "--graceful-timeout", "20",
-            "--max-requests", "5000", "--max-requests-jitter", "500",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "aduan.wsgi:application",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "20",
+            "--max-requests",
+            "5000",
+            "--max-requests-jitter",
+            "500",
         ]
         self.stdout.write(f"Aduan on http://{options['host']}:{options['port']}/")
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 - fixed argv, no shell

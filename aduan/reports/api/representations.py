@@ -1,0 +1,140 @@
+"""One report, three representations: what anyone sees of a confidential report (its
+status), what the public sees, and what the reporter holding the secret sees.
+
+None of them carries the reporter's identity: the public never sees it, and the reporter
+knows who they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from aduan.reports.lifecycle import RejectionReason, action_label
+from aduan.reports.models import Report, ReportEvent
+from aduan.reports.serializers import NamedRefSerializer, TrackingIdMixin
+
+# "submit" is written by intake, not by a lifecycle transition, so it has no rule label.
+_ACTION_LABELS = {"submit": _("Laporan diterima")}
+
+VIEW_STATUS = "status"
+VIEW_PUBLIC = "public"
+VIEW_REPORTER = "reporter"
+
+
+class TimelineStatusEntrySerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
+    from_status = serializers.CharField(allow_null=True)
+    to_status = serializers.CharField()
+    at = serializers.DateTimeField(source="created_at")
+
+    def get_label(self, obj: ReportEvent) -> str:
+        return str(_ACTION_LABELS.get(obj.action) or action_label(obj.action))
+
+    def to_representation(self, instance: ReportEvent) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["from_status"] = data["from_status"] or None
+        return data
+
+
+class TimelineEntrySerializer(TimelineStatusEntrySerializer):
+    message = serializers.SerializerMethodField(
+        help_text="Public (redacted) message; for the reporter, the message as written."
+    )
+
+    def get_message(self, obj: ReportEvent) -> str | None:
+        if self.context.get("view") == VIEW_REPORTER:
+            return obj.message or obj.public_message or None
+        return obj.public_message or None
+
+
+class DeadlinesSerializer(serializers.Serializer):
+    first_response_due_at = serializers.DateTimeField(allow_null=True)
+    completion_due_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReportStatusViewSerializer(TrackingIdMixin):
+    """All anyone sees of a confidential report."""
+
+    view = serializers.SerializerMethodField(help_text="Which view this is.")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    submitted_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    timeline = serializers.SerializerMethodField()
+
+    def get_view(self, obj: Report) -> str:
+        return str(self.context["view"])
+
+    @extend_schema_field(TimelineStatusEntrySerializer(many=True))
+    def get_timeline(self, obj: Report) -> list[dict[str, Any]]:
+        events = self.context["events"]
+        return list(TimelineStatusEntrySerializer(events, many=True, context=self.context).data)
+
+
+class ReportPublicViewSerializer(ReportStatusViewSerializer):
+    type = serializers.CharField()
+    type_label = serializers.CharField(source="get_type_display")
+    public_title = serializers.SerializerMethodField(
+        help_text="Redacted title; null until the national desk has verified the report "
+        "(unvetted text is not published)."
+    )
+    public_body = serializers.SerializerMethodField(
+        help_text="Redacted text; null until the national desk has verified the report."
+    )
+    agency = NamedRefSerializer(allow_null=True)
+    category = NamedRefSerializer(allow_null=True)
+    region = NamedRefSerializer(allow_null=True)
+    district = NamedRefSerializer(allow_null=True)
+    deadlines = DeadlinesSerializer(source="*")
+    rejection_reason = serializers.SerializerMethodField()
+    rejection_reason_label = serializers.SerializerMethodField()
+
+    @extend_schema_field(TimelineEntrySerializer(many=True))
+    def get_timeline(self, obj: Report) -> list[dict[str, Any]]:
+        events = self.context["events"]
+        return list(TimelineEntrySerializer(events, many=True, context=self.context).data)
+
+    def get_public_title(self, obj: Report) -> str | None:
+        return obj.public_title if self.context["show_text"] else None
+
+    def get_public_body(self, obj: Report) -> str | None:
+        return obj.public_body if self.context["show_text"] else None
+
+    def get_rejection_reason(self, obj: Report) -> str | None:
+        return obj.rejection_reason or None
+
+    def get_rejection_reason_label(self, obj: Report) -> str | None:
+        labels = dict(RejectionReason.CHOICES)
+        label = labels.get(obj.rejection_reason)
+        return str(label) if label else None
+
+
+class ReportReporterViewSerializer(ReportPublicViewSerializer):
+    """What the reporter holding the secret sees: the text as written and the
+    conversation with the desk and agency. Still no identity: they know who they are."""
+
+    title = serializers.CharField()
+    body = serializers.CharField()
+    incident_date = serializers.DateField(allow_null=True)
+    is_anonymous = serializers.BooleanField()
+    is_confidential = serializers.BooleanField()
+
+
+VIEW_SERIALIZERS: dict[str, type[ReportStatusViewSerializer]] = {
+    VIEW_STATUS: ReportStatusViewSerializer,
+    VIEW_PUBLIC: ReportPublicViewSerializer,
+    VIEW_REPORTER: ReportReporterViewSerializer,
+}
+
+
+def render_report(
+    report: Report, *, view: str, events: list[ReportEvent], show_text: bool
+) -> dict[str, Any]:
+    """``show_text``: whether the (redacted) public text may be shown to this viewer."""
+    context = {"view": view, "events": events, "show_text": show_text}
+    return dict(VIEW_SERIALIZERS[view](report, context=context).data)
