@@ -7,6 +7,7 @@ SQLite under ``ADUAN_DATA_DIR`` (default ``./var``) is the embedded default;
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -104,7 +105,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ADUAN_TEST_SQLITE")}
+    # A file, not shared-cache memory, so tests of concurrent writers see real SQLite
+    # locking (WAL + busy timeout); one file per process keeps parallel runs apart.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "ADUAN_TEST_SQLITE", str(Path(tempfile.gettempdir()) / f"aduan-test-{os.getpid()}.db")
+        )
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
-from aduan.core.views import healthz
+from aduan.core.views import api_not_found, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("aduan.agencies.api_urls")),
     path("api/v1/", include("aduan.reports.api_urls")),
+    re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("admin/", admin.site.urls),
     path("", include("aduan.reports.urls")),
 ]

@@ -41,7 +41,7 @@ class StaffScope:
     def for_user(cls, user: AbstractBaseUser | AnonymousUser | None) -> StaffScope:
         if user is None or not user.is_authenticated:
             return cls(user_id=None)
-        members = list(Membership.objects.filter(user=user).select_related("agency"))
+        members = list(Membership.objects.filter(user_id=user.pk).select_related("agency"))
         return cls(user_id=user.pk, memberships=members)
 
     @cached_property
@@ -101,6 +101,33 @@ def public_reports() -> QuerySet[Report]:
     """Reports anyone may list: never confidential, and only once the desk has verified
     them (unverified, rejected and archived text is not vetted for publication)."""
     return Report.objects.filter(is_confidential=False, status__in=PUBLIC_LIST_STATUSES)
+
+
+def is_public(report: Report) -> bool:
+    """The in-memory twin of :func:`public_reports` for one loaded report."""
+    return not report.is_confidential and report.status in PUBLIC_LIST_STATUSES
+
+
+@dataclass(frozen=True)
+class CitizenView:
+    """What a person outside the back office may see of one report (web and API)."""
+
+    is_reporter: bool  # holds the private link's secret or owns the report's account
+    show_text: bool  # title, body and public messages
+    show_details: bool  # agency, location and deadlines
+
+
+def citizen_view(
+    report: Report, *, secret: str | None, user: AbstractBaseUser | AnonymousUser | None = None
+) -> CitizenView:
+    """Confidential reports show their status only; text the desk has not verified yet is
+    not published; the reporter sees everything of their own report."""
+    reporter = holds_reporter_secret(report, secret) or is_reporter(report, user)
+    return CitizenView(
+        is_reporter=reporter,
+        show_text=reporter or is_public(report),
+        show_details=reporter or not report.is_confidential,
+    )
 
 
 def report_by_tracking_id(raw: str) -> Report | None:

@@ -56,8 +56,9 @@ class Receipt:
         return self.report.tracking_id
 
 
-def report_submit(*, submission: Submission, reporter: object = None,
-                  now: datetime | None = None) -> Receipt:
+def report_submit(
+    *, submission: Submission, reporter: object = None, now: datetime | None = None
+) -> Receipt:
     now = now or timezone.now()
     secret = tracking.new_secret()
     s = submission

@@ -297,9 +297,7 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    is_public = models.BooleanField(
-        pgettext_lazy("attachment", "publik"), default=False
-    )
+    is_public = models.BooleanField(pgettext_lazy("attachment", "publik"), default=False)
     submitted_on = models.DateTimeField()
 
     class Meta:

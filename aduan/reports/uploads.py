@@ -53,9 +53,10 @@ def _sniff(head: bytes) -> str | None:
 
 def _reencode_image(data: bytes, content_type: str) -> bytes:
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
             fmt = "JPEG" if content_type == "image/jpeg" else "PNG"
+            img: Image.Image = opened
             if fmt == "JPEG" and img.mode not in ("RGB", "L"):
                 img = img.convert("RGB")
             out = io.BytesIO()
