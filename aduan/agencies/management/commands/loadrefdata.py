@@ -16,12 +16,12 @@ from aduan.agencies.management.loaders.agencies import load_agencies
 from aduan.agencies.management.loaders.calendar import load_collective_leave
 from aduan.agencies.management.loaders.categories import load_categories
 from aduan.agencies.management.loaders.regions import load_districts, load_regions
-from aduan.sla.deadlines import ensure_default_limits
+from aduan.sla.deadlines import DEFAULT_LIMITS, ensure_default_limits
 
 
 def _limits() -> Counts:
     created = ensure_default_limits()
-    return Counts(created=created)
+    return Counts(created=created, unchanged=len(DEFAULT_LIMITS) - created)
 
 
 class Command(BaseCommand):
