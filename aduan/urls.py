@@ -14,6 +14,10 @@ urlpatterns = [
     path("api/v1/", include("aduan.reports.api_urls")),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("admin/", admin.site.urls),
+    path("akun/", include("aduan.accounts.urls")),
+    path("audit/", include("aduan.audit.urls")),
+    path("petugas/notifikasi/", include("aduan.notifications.urls")),
+    path("petugas/", include("aduan.backoffice.urls")),
     path("", include("aduan.reports.urls")),
 ]
 

@@ -369,6 +369,7 @@ def test_allowed_actions_lists_what_the_actor_may_do(world):
         "update",
         "respond",
         "return_to_desk",
+        "note",
     }
     assert lifecycle.allowed_actions(r, Actor.staff(world.surabaya_officer)) == []
     assert lifecycle.allowed_actions(r, Actor.staff(world.coordinator)) == []
@@ -386,3 +387,62 @@ def test_archive_as_duplicate_links_the_main_report(world):
         act(other, "archive", Actor.staff(world.desk), reason="duplicate", merged_into=dup)
     with pytest.raises(lifecycle.MissingInput):
         act(other, "archive", Actor.staff(world.desk), reason="duplicate", merged_into=other)
+
+
+def test_internal_note_is_staff_only_and_does_not_touch_the_report(world):
+    r = dispatched(world)
+    updated = Report.objects.get(pk=r.pk).updated_at
+    ev = act(r, "note", Actor.staff(world.bandung_officer), message="Cek ke lapangan Senin.")
+    assert ev.visibility == ReportEvent.Visibility.STAFF and ev.public_message == ""
+    assert Report.objects.get(pk=r.pk).updated_at == updated
+    with pytest.raises(lifecycle.NotPermitted):
+        act(r, "note", Actor.staff(world.coordinator), message="x")
+    with pytest.raises(lifecycle.NotPermitted):
+        act(r, "note", Actor.staff(world.surabaya_officer), message="x")
+
+
+def test_desk_edits_public_text_and_privacy_at_dispatch(world):
+    r = report(now=T0, title="Pungli KTP, hubungi 081234567890", is_anonymous=False)
+    act(
+        r,
+        "dispatch",
+        Actor.staff(world.desk),
+        agency=world.bandung,
+        public_title="Dugaan pungutan liar pembuatan KTP (0812-3456-7890)",
+        public_body="Ringkasan: pungutan saat membuat KTP-el.",
+        is_anonymous=True,
+        is_confidential=True,
+    )
+    r.refresh_from_db()
+    assert r.title.startswith("Pungli KTP")  # the original stays for staff
+    assert "0812" not in r.public_title and r.public_title.startswith("Dugaan")
+    assert r.is_anonymous and r.is_confidential
+    with pytest.raises(lifecycle.MissingInput) as err:
+        act(
+            report(now=T0),
+            "dispatch",
+            Actor.staff(world.desk),
+            agency=world.bandung,
+            public_title="  ",
+        )
+    assert err.value.field == "public_title"
+
+
+def test_follow_up_attachments_are_stored_with_the_event(world, tmp_path):
+    from aduan.reports.uploads import CleanFile
+
+    r = dispatched(world)
+    pdf = CleanFile(
+        name="surat-jawaban.pdf", content_type="application/pdf", data=b"%PDF-1.4\n%%EOF"
+    )
+    ev = act(
+        r,
+        "respond",
+        Actor.staff(world.bandung_officer),
+        message="Terlampir surat.",
+        attachments=[pdf],
+        attachments_public=True,
+    )
+    att = ev.attachments.get()
+    assert att.report_id == r.pk and att.is_public and att.original_name == "surat-jawaban.pdf"
+    assert att.file.read() == pdf.data

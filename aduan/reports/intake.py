@@ -16,9 +16,9 @@ from django.utils import timezone
 from aduan.agencies.models import Agency
 from aduan.regions.models import District, Region
 from aduan.reports import lifecycle, notifications, tracking
-from aduan.reports.models import Attachment, Category, Report, ReportEvent, Status
+from aduan.reports.models import Category, Report, ReportEvent, Status
 from aduan.reports.redaction import redact
-from aduan.reports.uploads import CleanFile
+from aduan.reports.uploads import CleanFile, save_attachments
 
 
 @dataclass
@@ -104,18 +104,7 @@ def report_submit(
             visibility=ReportEvent.Visibility.PUBLIC,
             created_at=now,
         )
-        for clean in s.attachments:
-            Attachment.objects.create(
-                report=report,
-                event=event,
-                token=tracking.new_secret()[:32],
-                file=clean.as_content_file(),
-                original_name=clean.name,
-                content_type=clean.content_type,
-                size=len(clean.data),
-                sha256=clean.sha256,
-                submitted_on=now,
-            )
+        save_attachments(report=report, event=event, files=s.attachments, now=now)
         notifications.event_recorded(event)
     return Receipt(report=report, secret=secret)
 

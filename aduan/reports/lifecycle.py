@@ -35,6 +35,7 @@ from aduan.reports.errors import (
 )
 from aduan.reports.models import Category, Report, ReportEvent, Status
 from aduan.reports.redaction import redact
+from aduan.reports.uploads import CleanFile, save_attachments
 
 Visibility = ReportEvent.Visibility
 ActorKind = ReportEvent.ActorKind
@@ -77,13 +78,25 @@ class Rule:
     message_public: bool = False  # show the (redacted) message on the public timeline
     needs_message: bool = False
     needs_reason: bool = False
+    writes_report: bool = True  # False: only an event is appended (internal notes)
     label: Any = ""
 
+
+CONFLICT_MESSAGE = _("Laporan ini baru saja diubah oleh orang lain. Muat ulang dan coba lagi.")
 
 S = Status
 WORKING = frozenset({S.DISPATCHED, S.IN_PROGRESS, S.ESCALATED})
 
 TRANSITIONS: dict[str, Rule] = {
+    "note": Rule(
+        frozenset(Status.values),
+        None,
+        frozenset({DESK, AGENCY}),
+        visibility=Visibility.STAFF,
+        needs_message=True,
+        writes_report=False,
+        label=_("Catatan internal"),
+    ),
     "dispatch": Rule(
         frozenset({S.SUBMITTED}),
         S.DISPATCHED,
@@ -210,7 +223,14 @@ class Change:
     merged_into: Report | None = None
     rating: int | None = None
     resolved: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Set by the desk when dispatching (None keeps what the report has).
+    public_title: str | None = None
+    public_body: str | None = None
+    is_anonymous: bool | None = None
+    is_confidential: bool | None = None
+    # Files that come with the event (a follow-up's documents); already cleaned.
+    attachments: list[CleanFile] = field(default_factory=list)
+    attachments_public: bool = False
 
 
 def action_label(action: str) -> Any:
@@ -283,15 +303,18 @@ def transition(
     updates["updated_at"] = now
 
     with transaction.atomic():
-        guard = {"pk": report.pk, "status": old_status, "agency_id": old_agency_id}
-        if action == "rate":
-            guard["rating__isnull"] = True
-        if Report.objects.filter(**guard).update(**updates) != 1:
-            raise Conflict(
-                str(_("Laporan ini baru saja diubah oleh orang lain. Muat ulang dan coba lagi."))
-            )
-        for name, value in updates.items():
-            setattr(report, name, value)
+        if rule.writes_report:
+            guard = {"pk": report.pk, "status": old_status, "agency_id": old_agency_id}
+            if action == "rate":
+                guard["rating__isnull"] = True
+            if Report.objects.filter(**guard).update(**updates) != 1:
+                raise Conflict(
+                    str(
+                        _("Laporan ini baru saja diubah oleh orang lain. Muat ulang dan coba lagi.")
+                    )
+                )
+            for name, value in updates.items():
+                setattr(report, name, value)
         event = ReportEvent.objects.create(
             report=report,
             action=action,
@@ -306,6 +329,13 @@ def transition(
             public_message=redact(message) if rule.message_public else "",
             visibility=rule.visibility,
             created_at=now,
+        )
+        save_attachments(
+            report=report,
+            event=event,
+            files=change.attachments,
+            now=now,
+            public=change.attachments_public,
         )
         from aduan.reports import notifications
 

@@ -10,12 +10,15 @@ import hashlib
 import io
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from aduan.reports.models import Attachment, Report, ReportEvent
 
 # Refuse decompression bombs: no real complaint photo is above ~50 megapixels.
 Image.MAX_IMAGE_PIXELS = 50_000_000
@@ -100,3 +103,34 @@ def clean_uploads(uploads: list[UploadedFile]) -> list[CleanFile]:
             _("Paling banyak %(n)s lampiran.") % {"n": settings.ADUAN_MAX_ATTACHMENTS}
         )
     return [clean_upload(u) for u in uploads]
+
+
+def save_attachments(
+    *,
+    report: Report,
+    event: ReportEvent | None,
+    files: list[CleanFile],
+    now: datetime,
+    public: bool = False,
+) -> list[Attachment]:
+    """Store cleaned files under random names, tied to the report and its event.
+
+    Call inside the transaction that writes the event: the rows commit with it (a file
+    left on disk by a rolled-back transaction is harmless; a row without its file is not
+    possible because files are written first).
+    """
+    return [
+        Attachment.objects.create(
+            report=report,
+            event=event,
+            token=secrets.token_urlsafe(24)[:32],
+            file=clean.as_content_file(),
+            original_name=clean.name,
+            content_type=clean.content_type,
+            size=len(clean.data),
+            sha256=clean.sha256,
+            is_public=public,
+            submitted_on=now,
+        )
+        for clean in files
+    ]

@@ -1,0 +1,72 @@
+"""Audit trail of sensitive acts that are not report transitions.
+
+Transitions are already recorded as :class:`aduan.reports.models.ReportEvent` rows; this
+table holds the rest: every view of a reporter's identity by staff and every change of
+permissions (memberships, staff accounts, second-factor requirements).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditRecord(models.Model):
+    class Action(models.TextChoices):
+        VIEW_IDENTITY = "view_identity", _("Melihat identitas pelapor")
+        EXPORT_IDENTITY = "export_identity", _("Mengekspor identitas pelapor")
+        MEMBERSHIP_ADD = "membership_add", _("Memberi peran")
+        MEMBERSHIP_REMOVE = "membership_remove", _("Mencabut peran")
+        STAFF_CREATE = "staff_create", _("Membuat akun petugas")
+        STAFF_DEACTIVATE = "staff_deactivate", _("Menonaktifkan akun petugas")
+        STAFF_ACTIVATE = "staff_activate", _("Mengaktifkan akun petugas")
+        TWO_FACTOR_POLICY = "two_factor_policy", _("Mengubah kewajiban verifikasi dua langkah")
+        TWO_FACTOR_DEVICE = "two_factor_device", _("Mengubah perangkat verifikasi dua langkah")
+        UNIT_CREATE = "unit_create", _("Membuat unit kerja")
+        LOGIN_FAILED_LOCKOUT = "login_lockout", _("Akun dikunci sementara")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_records",
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    report = models.ForeignKey(
+        "reports.Report", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["report", "created_at"], name="audit_report_time"),
+            models.Index(fields=["actor", "created_at"], name="audit_actor_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Audit records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit records are append-only.")
