@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_REPORTS ?= 400
 
-.PHONY: run test venv lint typecheck check setup clean
+.PHONY: run test venv lint typecheck check setup clean translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ typecheck: venv
 check: lint typecheck
 	$(BIN)/aduan check
 	$(BIN)/aduan makemigrations --check --dry-run
+
+# Refresh aduan/locale/en from the Indonesian source strings (needs GNU gettext).
+translations: venv
+	PYTHON=$(BIN)/python sh scripts/update_translations.sh
 
 clean:
 	rm -rf $(VENV) var

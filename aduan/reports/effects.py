@@ -201,7 +201,7 @@ def _escalate(
         )
     ombudsman = Agency.objects.filter(kind=Agency.Kind.OMBUDSMAN, parent=None).first()
     if ombudsman is None:
-        raise InvalidState("No Ombudsman agency is configured.")
+        raise InvalidState(str(_("Instansi Ombudsman belum terdaftar; hubungi admin nasional.")))
     updates["agency"] = ombudsman
     updates["dispatched_at"] = now
     updates["first_response_at"] = None

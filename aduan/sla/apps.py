@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class SlaConfig(AppConfig):
     name = "aduan.sla"
     label = "sla"
-    verbose_name = "Tenggat"
+    verbose_name = _("Tenggat")
 
     def ready(self) -> None:
         from aduan.sla import calendar, deadlines
