@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aduan.agencies.models import Agency
 from aduan.regions.models import District, Region
@@ -44,6 +45,7 @@ class Submission:
     age_band: str = ""
     has_disability: bool | None = None
     attachments: list[CleanFile] = field(default_factory=list)
+    language: str = ""  # empty: the language active for this request
 
 
 @dataclass
@@ -80,6 +82,7 @@ def report_submit(
         is_anonymous=s.is_anonymous,
         is_confidential=s.is_confidential,
         channel=s.channel,
+        language=_language(s.language),
         reporter=reporter if getattr(reporter, "is_authenticated", False) else None,
         reporter_name=s.reporter_name.strip(),
         reporter_email=s.reporter_email.strip(),
@@ -107,6 +110,12 @@ def report_submit(
         save_attachments(report=report, event=event, files=s.attachments, now=now)
         notifications.event_recorded(event)
     return Receipt(report=report, secret=secret)
+
+
+def _language(requested: str) -> str:
+    known = {code for code, _name in settings.LANGUAGES}
+    code = (requested or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in known else settings.LANGUAGE_CODE
 
 
 def _insert_with_unique_id(fields: dict[str, object]) -> Report:

@@ -140,6 +140,8 @@ class Report(models.Model):
     is_anonymous = models.BooleanField(_("anonim"), default=False)
     is_confidential = models.BooleanField(_("rahasia"), default=False)
     channel = models.CharField(_("kanal"), max_length=12, choices=Channel.choices)
+    # The language the reporter used, so notices reach them in it.
+    language = models.CharField(_("bahasa"), max_length=8, default="id")
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
