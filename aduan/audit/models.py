@@ -7,14 +7,14 @@ permissions (memberships, staff accounts, second-factor requirements).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aduan.core.models import AppendOnlyModel
 
-class AuditRecord(models.Model):
+
+class AuditRecord(AppendOnlyModel):
     class Action(models.TextChoices):
         VIEW_IDENTITY = "view_identity", _("Melihat identitas pelapor")
         EXPORT_IDENTITY = "export_identity", _("Mengekspor identitas pelapor")
@@ -62,11 +62,3 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("Audit records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Audit records are append-only.")

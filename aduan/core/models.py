@@ -1,8 +1,28 @@
-"""Cross-cutting records: idempotency of POST requests."""
+"""Cross-cutting records: idempotency of POST requests, and the append-only base."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+
+
+class AppendOnlyModel(models.Model):
+    """History rows (report events, audit records) are written once and never changed.
+
+    This guards the ORM's instance paths; bulk ``update()``/``delete()`` are not used on
+    these tables anywhere, and the tamper-evident chain is verified separately."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError(f"{type(self).__name__} rows are append-only.")
 
 
 class IdempotencyRecord(models.Model):

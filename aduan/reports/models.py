@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from aduan.core.models import AppendOnlyModel
 
 
 class Category(models.Model):
@@ -223,7 +223,7 @@ class Report(models.Model):
         return self.public_title or self.title
 
 
-class ReportEvent(models.Model):
+class ReportEvent(AppendOnlyModel):
     """Append-only history: one row per transition or message."""
 
     class Visibility(models.TextChoices):
@@ -273,14 +273,6 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.action} {self.from_status}→{self.to_status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("Report events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Report events are append-only.")
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
