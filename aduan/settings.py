@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "aduan.accounts",
     "aduan.notifications",
     "aduan.backoffice",
+    "aduan.integrations",
     "aduan.demo",
 ]
 
@@ -136,6 +137,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared by all web processes on one machine (rate-limit counters, throttles); a
+# multi-machine deployment points ADUAN_CACHE_LOCATION at a shared directory or swaps the
+# backend for Redis.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "ADUAN_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+        ),
+        "LOCATION": os.environ.get("ADUAN_CACHE_LOCATION", str(DATA_DIR / "cache")),
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -53,6 +53,8 @@ def _clean_caches(settings: Any, tmp_path: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Per-process memory cache: parallel test workers must not share rate-limit counters.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     calendar.clear_cache()
     deadlines.clear_cache()
     cache.clear()

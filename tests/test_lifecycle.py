@@ -446,3 +446,29 @@ def test_follow_up_attachments_are_stored_with_the_event(world, tmp_path):
     att = ev.attachments.get()
     assert att.report_id == r.pk and att.is_public and att.original_name == "surat-jawaban.pdf"
     assert att.file.read() == pdf.data
+
+
+def test_api_key_actor_works_as_an_officer_of_its_agency(world):
+    from aduan.integrations.keys import key_create
+
+    key, _raw = key_create(agency=world.bandung, name="SIPPN Bandung", scopes=["read", "write"])
+    r = dispatched(world)
+    ev = act(r, "accept", Actor.api_key(key))
+    assert ev.actor is None and ev.actor_agency == world.bandung
+    assert ev.actor_label == f"api-key:{key.prefix}"
+    other = dispatched(world, agency=world.surabaya)
+    with pytest.raises(lifecycle.NotPermitted):
+        act(other, "accept", Actor.api_key(key))
+
+
+def test_external_id_is_unique_per_source_agency(world):
+    from aduan.reports.intake import ExternalIdTaken
+
+    first = report(source_agency=world.bandung, external_id="BDG-1")
+    report(source_agency=world.surabaya, external_id="BDG-1")
+    report(external_id="")
+    report(external_id="")
+    with pytest.raises(ExternalIdTaken) as taken:
+        report(source_agency=world.bandung, external_id="BDG-1")
+    assert taken.value.report == first
+    assert Report.objects.filter(external_id="BDG-1").count() == 2

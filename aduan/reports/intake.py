@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from django.utils import timezone, translation
 
 from aduan.agencies.models import Agency
 from aduan.regions.models import District, Region
-from aduan.reports import lifecycle, notifications, tracking
+from aduan.reports import hooks, lifecycle, tracking
 from aduan.reports.models import Category, Report, ReportEvent, Status
 from aduan.reports.redaction import redact
 from aduan.reports.uploads import CleanFile, save_attachments
@@ -46,6 +47,10 @@ class Submission:
     has_disability: bool | None = None
     attachments: list[CleanFile] = field(default_factory=list)
     language: str = ""  # empty: the language active for this request
+    # Reports filed through an agency's own app carry that agency and its own ID;
+    # the pair is unique, so a resend never creates a second report.
+    source_agency: Agency | None = None
+    external_id: str = ""
 
 
 @dataclass
@@ -83,6 +88,8 @@ def report_submit(
         is_confidential=s.is_confidential,
         channel=s.channel,
         language=_language(s.language),
+        source_agency=s.source_agency,
+        external_id=s.external_id.strip(),
         reporter=reporter if getattr(reporter, "is_authenticated", False) else None,
         reporter_name=s.reporter_name.strip(),
         reporter_email=s.reporter_email.strip(),
@@ -108,7 +115,7 @@ def report_submit(
             created_at=now,
         )
         save_attachments(report=report, event=event, files=s.attachments, now=now)
-        notifications.event_recorded(event)
+        hooks.event_recorded(event)
     return Receipt(report=report, secret=secret)
 
 
@@ -118,12 +125,34 @@ def _language(requested: str) -> str:
     return code if code in known else settings.LANGUAGE_CODE
 
 
-def _insert_with_unique_id(fields: dict[str, object]) -> Report:
-    # 45 random bits make a clash vanishingly rare; retry rather than check-then-insert.
+class ExternalIdTaken(Exception):
+    """The agency already filed a report with this external ID (a resend)."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(report.tracking_id)
+        self.report = report
+
+
+def _existing_external(fields: dict[str, Any]) -> Report | None:
+    if not fields.get("external_id"):
+        return None
+    return Report.objects.filter(
+        source_agency=fields["source_agency"], external_id=fields["external_id"]
+    ).first()
+
+
+def _insert_with_unique_id(fields: dict[str, Any]) -> Report:
+    existing = _existing_external(fields)
+    if existing is not None:
+        raise ExternalIdTaken(existing)
+    # 45 random bits make a tracking-ID clash vanishingly rare; retry rather than
+    # check-then-insert. A clash on the external ID means a concurrent resend won.
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 return Report.objects.create(tracking_id=tracking.new_tracking_id(), **fields)
         except IntegrityError:
-            continue
+            existing = _existing_external(fields)
+            if existing is not None:
+                raise ExternalIdTaken(existing) from None
     raise RuntimeError("could not allocate a unique tracking ID")

@@ -3,21 +3,23 @@
 One explicit table says which action moves a report from which states to which state
 and who may take it. :func:`transition` checks the actor and the current state, updates
 the row with ``WHERE status = <old>`` (zero rows means someone else acted first: a
-conflict, never a silent overwrite), appends the event, recomputes deadlines and queues
-notifications in the same transaction. Nothing else writes ``Report.status``.
+conflict, never a silent overwrite), appends the event, recomputes deadlines and lets
+subscribers (notices, webhooks) queue their work in the same transaction. Nothing else
+writes ``Report.status``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aduan.agencies.models import Agency, Role
+from aduan.agencies.models import Agency, Membership, Role
+from aduan.reports import hooks
 from aduan.reports.access import StaffScope
 from aduan.reports.effects import (
     HANDLERS,
@@ -37,6 +39,9 @@ from aduan.reports.models import Category, Report, ReportEvent, Status
 from aduan.reports.redaction import redact
 from aduan.reports.uploads import CleanFile, save_attachments
 
+if TYPE_CHECKING:
+    from aduan.integrations.models import ApiKey
+
 Visibility = ReportEvent.Visibility
 ActorKind = ReportEvent.ActorKind
 
@@ -48,6 +53,7 @@ class Actor:
     kind: str
     user: Any = None
     scope: StaffScope | None = None
+    label: str = ""  # who acted when there is no user: an API key, a gateway
 
     @classmethod
     def system(cls) -> Actor:
@@ -60,6 +66,13 @@ class Actor:
     @classmethod
     def staff(cls, user: Any) -> Actor:
         return cls(kind=ActorKind.STAFF, user=user, scope=StaffScope.for_user(user))
+
+    @classmethod
+    def api_key(cls, key: ApiKey) -> Actor:
+        """An agency's own system acting through its key: an officer of that agency."""
+        membership = Membership(agency=key.agency, role=Role.OFFICER)
+        scope = StaffScope(user_id=None, memberships=[membership])
+        return cls(kind=ActorKind.STAFF, scope=scope, label=f"api-key:{key.prefix}")
 
 
 # Who may take an action, in addition to the state check.
@@ -322,6 +335,7 @@ def transition(
             to_status=target,
             actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
             actor_kind=actor.kind,
+            actor_label=actor.label,
             actor_agency=_actor_agency(report, actor),
             agency=event_agency,
             reason=change.reason.strip(),
@@ -337,9 +351,7 @@ def transition(
             now=now,
             public=change.attachments_public,
         )
-        from aduan.reports import notifications
-
-        notifications.event_recorded(event)
+        hooks.event_recorded(event)
     return event
 
 

@@ -140,6 +140,15 @@ class Report(models.Model):
     is_anonymous = models.BooleanField(_("anonim"), default=False)
     is_confidential = models.BooleanField(_("rahasia"), default=False)
     channel = models.CharField(_("kanal"), max_length=12, choices=Channel.choices)
+    source_agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dikirim melalui aplikasi instansi"),
+    )
+    external_id = models.CharField(_("nomor di aplikasi instansi"), max_length=100, blank=True)
     # The language the reporter used, so notices reach them in it.
     language = models.CharField(_("bahasa"), max_length=8, default="id")
 
@@ -205,6 +214,11 @@ class Report(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["source_agency", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="report_unique_external_id",
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="report_rating_1_5",
@@ -248,6 +262,7 @@ class ReportEvent(AppendOnlyModel):
         related_name="+",
     )
     actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    actor_label = models.CharField(max_length=60, blank=True)
     actor_agency = models.ForeignKey(
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
