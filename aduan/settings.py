@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "aduan.notifications",
     "aduan.backoffice",
     "aduan.integrations",
+    "aduan.webhooks",
+    "aduan.open311",
+    "aduan.channels.sms",
+    "aduan.channels.email",
     "aduan.demo",
 ]
 
