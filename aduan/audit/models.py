@@ -26,7 +26,15 @@ class AuditRecord(AppendOnlyModel):
         TWO_FACTOR_POLICY = "two_factor_policy", _("Mengubah kewajiban verifikasi dua langkah")
         TWO_FACTOR_DEVICE = "two_factor_device", _("Mengubah perangkat verifikasi dua langkah")
         UNIT_CREATE = "unit_create", _("Membuat unit kerja")
+        API_KEY_CREATE = "api_key_create", _("Membuat kunci API")
+        API_KEY_REVOKE = "api_key_revoke", _("Mencabut kunci API")
+        WEBHOOK_CREATE = "webhook_create", _("Mendaftarkan webhook")
+        WEBHOOK_DELETE = "webhook_delete", _("Menghapus webhook")
+        WEBHOOK_SECRET_ROTATE = "webhook_secret_rotate", _("Mengganti rahasia webhook")
+        WEBHOOK_PAUSE = "webhook_pause", _("Menjeda webhook")
+        WEBHOOK_RESUME = "webhook_resume", _("Melanjutkan webhook")
         LOGIN_FAILED_LOCKOUT = "login_lockout", _("Akun dikunci sementara")
+        PASSWORD_LINK = "password_link", _("Mengirim tautan atur kata sandi")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
