@@ -1,4 +1,30 @@
-from django.urls import path  # noqa: F401
+"""Staff pages (Bahasa Indonesia paths), all under /petugas/."""
+
+from django.urls import path
+
+from aduan.backoffice import views
 
 app_name = "backoffice"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("meja/", views.desk_queue, name="desk_queue"),
+    path("meja/massal/", views.desk_bulk, name="desk_bulk"),
+    path("kotak-masuk/", views.inbox, name="inbox"),
+    path("koordinator/", views.coordinator, name="coordinator"),
+    path("laporan/<str:tracking_id>/", views.report_detail, name="report"),
+    path(
+        "laporan/<str:tracking_id>/aksi/<slug:action>/",
+        views.report_action,
+        name="report_action",
+    ),
+    path(
+        "laporan/<str:tracking_id>/lampiran/<str:token>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("templat/", views.template_list, name="templates"),
+    path("templat/baru/", views.template_create, name="template_create"),
+    path("templat/<int:pk>/", views.template_edit, name="template_edit"),
+    path("templat/<int:pk>/nonaktifkan/", views.template_deactivate, name="template_deactivate"),
+]

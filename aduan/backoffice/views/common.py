@@ -1,0 +1,58 @@
+"""Small helpers shared by the staff views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from aduan.reports.access import StaffScope
+from aduan.reports.lifecycle import Actor, ActorKind
+
+PAGE_SIZE = 50
+
+
+def scope_of(request: HttpRequest) -> StaffScope:
+    """Set by :func:`aduan.accounts.guards.staff_required` on every staff view."""
+    scope: StaffScope = request.staff_scope  # type: ignore[attr-defined]
+    return scope
+
+
+def staff_actor(request: HttpRequest) -> Actor:
+    # Reuses the scope the guard loaded instead of reading the memberships again.
+    return Actor(kind=ActorKind.STAFF, user=request.user, scope=scope_of(request))
+
+
+def paginate(request: HttpRequest, rows: QuerySet[Any]) -> tuple[Page[Any], list[str]]:
+    """One page of rows; a bad page number lands on the nearest page and says so."""
+    requested = request.GET.get("page", "")
+    page = Paginator(rows, PAGE_SIZE).get_page(requested)
+    notes = []
+    if requested and requested != str(page.number):
+        notes.append(
+            _("Halaman “%(page)s” tidak ada; ditampilkan halaman %(number)s.")
+            % {"page": requested[:20], "number": page.number}
+        )
+    return page, notes
+
+
+def refuse(
+    request: HttpRequest, message: str, *, status: int = 403, back: str = ""
+) -> HttpResponse:
+    """A page saying why the request was refused (403) or could not be done (409)."""
+    titles = {
+        403: _("Akses ditolak"),
+        404: _("Tidak ditemukan"),
+        409: _("Laporan sudah berubah"),
+    }
+    context = {
+        "title": titles.get(status, _("Tidak dapat diproses")),
+        "message": message,
+        "back": back,
+        "reload": status == 409,
+    }
+    return render(request, "backoffice/refused.html", context, status=status)
