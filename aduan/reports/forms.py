@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
 from aduan.regions.models import District, Region
-from aduan.reports import access, selectors
+from aduan.reports import access, reporter_actions, selectors
 from aduan.reports.intake import Submission
 from aduan.reports.models import AgeBand, Category, Channel, Gender, ReportType, Status
 from aduan.reports.uploads import CleanFile, UploadError, clean_uploads
@@ -475,3 +475,156 @@ class PublicListForm(forms.Form):
 
     def ignored_messages(self) -> Sequence[str]:
         return [str(e) for errors in self.errors.values() for e in errors]
+
+
+# ---- the reporter's actions on the tracking page ----------------------------------------
+#
+# Each form only parses; ``change_kwargs`` hands the values to
+# :func:`aduan.reports.reporter_actions.reporter_act`. The private-link secret travels in
+# a plain hidden ``k`` field next to these forms, never in the address of the POST.
+
+MESSAGE_MAX = 10_000
+
+
+def _attachments_help() -> str:
+    return _(
+        "Paling banyak %(n)d berkas JPG, PNG, atau PDF, masing-masing paling besar "
+        "%(mb)d MB. Data lokasi (GPS) pada foto dihapus otomatis."
+    ) % {
+        "n": settings.ADUAN_MAX_ATTACHMENTS,
+        "mb": settings.ADUAN_MAX_ATTACHMENT_BYTES // (1024 * 1024),
+    }
+
+
+class ReporterActionForm(forms.Form):
+    """Base of the reporter's action forms."""
+
+    def change_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``reporter_act``; call after ``is_valid()``."""
+        return {}
+
+
+class ReporterMessageForm(ReporterActionForm):
+    """A message from the reporter with optional files (kelengkapan or a reply)."""
+
+    message = forms.CharField(
+        label=_("Pesan Anda"),
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Tulis pesan Anda."),
+            "max_length": _(
+                "Pesan paling banyak %(limit_value)d karakter (sekarang %(show_value)d)."
+            ),
+        },
+    )
+    attachments = MultipleFileField(label=_("Lampiran"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _attachments_help()
+        self.fields["attachments"].widget.attrs["accept"] = (
+            ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
+        )
+
+    def clean_attachments(self) -> list[CleanFile]:
+        uploads: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        try:
+            return clean_uploads(uploads)
+        except UploadError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def change_kwargs(self) -> dict[str, Any]:
+        return {
+            "message": self.cleaned_data["message"],
+            "attachments": self.cleaned_data.get("attachments") or [],
+        }
+
+
+class ProvideInfoForm(ReporterMessageForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["message"].label = _("Kelengkapan laporan")
+        self.fields["message"].help_text = _(
+            "Jawab pertanyaan admin nasional di atas. Jika diminta dokumen atau foto, "
+            "lampirkan di bawah."
+        )
+
+
+class ReplyForm(ReporterMessageForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["message"].label = _("Tanggapan Anda")
+        self.fields["message"].help_text = _(
+            "Jelaskan apa yang belum sesuai, misalnya bagian masalah yang belum ditangani."
+        )
+
+
+class CloseForm(ReporterActionForm):
+    """Confirming that the report is resolved needs nothing but the button."""
+
+
+def _yes_no(value: str) -> bool:
+    return value == "yes"
+
+
+class RatingForm(ReporterActionForm):
+    # Words next to the numbers: a bare row of stars says nothing to a screen reader.
+    RATING_CHOICES = [
+        (5, _("5 — Sangat baik")),
+        (4, _("4 — Baik")),
+        (3, _("3 — Cukup")),
+        (2, _("2 — Buruk")),
+        (1, _("1 — Sangat buruk")),
+    ]
+    YES_NO = [("yes", _("Ya, masalah saya terselesaikan")), ("no", _("Tidak"))]
+
+    rating = forms.TypedChoiceField(
+        label=_("Bagaimana penanganan laporan Anda oleh instansi?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pilih nilai 1 sampai 5."),
+            "invalid_choice": _("Pilih nilai 1 sampai 5."),
+        },
+    )
+    resolved = forms.TypedChoiceField(
+        label=_("Apakah masalah Anda terselesaikan?"),
+        choices=YES_NO,
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pilih “Ya” atau “Tidak”."),
+            "invalid_choice": _("Pilih “Ya” atau “Tidak”."),
+        },
+    )
+
+    def change_kwargs(self) -> dict[str, Any]:
+        return {"rating": self.cleaned_data["rating"], "resolved": self.cleaned_data["resolved"]}
+
+
+class EscalateForm(ReporterActionForm):
+    """Consent (or not) to hand the report to the Ombudsman, given by one of two buttons.
+
+    Refusing writes nothing: the offer stays open while the report is (see the view)."""
+
+    consent = forms.TypedChoiceField(
+        label=_("Persetujuan pelimpahan ke Ombudsman"),
+        choices=[("yes", _("Ya")), ("no", _("Tidak"))],
+        coerce=_yes_no,
+        error_messages={
+            "required": _("Pilih salah satu tombol: setuju atau tidak."),
+            "invalid_choice": _("Pilih salah satu tombol: setuju atau tidak."),
+        },
+    )
+
+
+# Keyed by the action slugs of :mod:`aduan.reports.reporter_actions`.
+REPORTER_ACTION_FORMS: dict[str, type[ReporterActionForm]] = {
+    reporter_actions.PROVIDE_INFO: ProvideInfoForm,
+    reporter_actions.REPLY: ReplyForm,
+    reporter_actions.CLOSE: CloseForm,
+    reporter_actions.RATE: RatingForm,
+    reporter_actions.ESCALATE: EscalateForm,
+}

@@ -18,13 +18,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from aduan.agencies.models import Agency
 from aduan.core.api import CodeField
 from aduan.regions.models import WIT, District, Region
 from aduan.reports import access, intake, tracking
-from aduan.reports.models import AgeBand, Category, Gender, Report, ReportType
+from aduan.reports.lifecycle import action_label
+from aduan.reports.models import AgeBand, Category, Gender, Report, ReportEvent, ReportType
 from aduan.reports.uploads import CleanFile, UploadError, clean_uploads
 
 # Loose on purpose: people write "0812-3456-7890", "+62 812 3456 7890", "022 4231234".
@@ -299,3 +302,109 @@ class ReportListItemSerializer(TrackingIdMixin):
     category = NamedRefSerializer(allow_null=True)
     submitted_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+
+# ---- the reporter's actions (POST /reports/{id}/actions/{action}) ---------------------
+
+
+class RequiredBooleanField(serializers.BooleanField):
+    """A yes/no that must be answered: in a form body DRF would read "absent" as false."""
+
+    default_empty_html = empty
+
+
+class ReporterActionInput(serializers.Serializer):
+    """Base of the per-action inputs; ``change_kwargs`` feeds ``reporter_act``."""
+
+    def change_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def fingerprint_payload(self) -> dict[str, Any]:
+        return {}
+
+
+class ReporterMessageInput(ReporterActionInput):
+    """``provide-info`` and ``reply``: a message, and files when sent as multipart."""
+
+    message = serializers.CharField(max_length=10_000)
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False
+    )
+
+    def validate_attachments(self, value: list[UploadedFile]) -> list[CleanFile]:
+        try:
+            return clean_uploads(value)
+        except UploadError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def change_kwargs(self) -> dict[str, Any]:
+        data = self.validated_data
+        return {"message": data["message"], "attachments": data.get("attachments", [])}
+
+    def fingerprint_payload(self) -> dict[str, Any]:
+        data = self.validated_data
+        return {
+            "message": data["message"],
+            "attachments": [f.sha256 for f in data.get("attachments", [])],
+        }
+
+
+class ReporterRatingInput(ReporterActionInput):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    resolved = RequiredBooleanField()
+
+    def change_kwargs(self) -> dict[str, Any]:
+        return dict(self.validated_data)
+
+    def fingerprint_payload(self) -> dict[str, Any]:
+        return dict(self.validated_data)
+
+
+class ReporterActionSerializer(serializers.Serializer):
+    """The request body of every reporter action (OpenAPI documentation only; each action
+    reads just its own fields)."""
+
+    message = serializers.CharField(
+        required=False,
+        max_length=10_000,
+        help_text="`provide-info` and `reply`: required, the reporter's message.",
+    )
+    rating = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=5,
+        help_text="`rate`: required, 1 (very poor) to 5 (very good).",
+    )
+    resolved = serializers.BooleanField(
+        required=False, help_text="`rate`: required, was the problem resolved?"
+    )
+
+
+class ReporterActionMultipartSerializer(ReporterActionSerializer):
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="`provide-info` and `reply`: JPG, PNG or PDF files; image metadata "
+        "(EXIF, GPS) is removed.",
+    )
+
+
+class ReporterActionEventSerializer(serializers.Serializer):
+    action = serializers.CharField(help_text="Lifecycle action, e.g. `reporter_reply`.")
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
+    at = serializers.DateTimeField(source="created_at")
+
+    def get_label(self, obj: ReportEvent) -> str:
+        return str(action_label(obj.action))
+
+
+class ReporterActionResultSerializer(TrackingIdMixin):
+    """The report's status after the action, and the event it wrote."""
+
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    event = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReporterActionEventSerializer)
+    def get_event(self, obj: Report) -> dict[str, Any]:
+        return dict(ReporterActionEventSerializer(self.context["event"]).data)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("lapor/kecamatan/", views.districts, name="districts"),
     path("lacak/", views.track_lookup, name="track_lookup"),
     path("lacak/<str:tracking_id>/", views.track_detail, name="track"),
+    path("lacak/<str:tracking_id>/aksi/<slug:action>/", views.track_action, name="track_action"),
     path(
         "lacak/<str:tracking_id>/lampiran/<str:token>/",
         views.attachment_download,

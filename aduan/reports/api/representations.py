@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aduan.reports import reporter_actions
 from aduan.reports.lifecycle import RejectionReason, action_label
 from aduan.reports.models import Report, ReportEvent
 from aduan.reports.serializers import NamedRefSerializer, TrackingIdMixin
@@ -123,6 +124,17 @@ class ReportReporterViewSerializer(ReportPublicViewSerializer):
     incident_date = serializers.DateField(allow_null=True)
     is_anonymous = serializers.BooleanField()
     is_confidential = serializers.BooleanField()
+    available_actions = serializers.SerializerMethodField(
+        help_text="What the reporter may do now: "
+        "`POST /api/v1/reports/{tracking_id}/actions/{action}`."
+    )
+    rating = serializers.IntegerField(allow_null=True, help_text="The reporter's rating, 1–5.")
+    resolved = serializers.BooleanField(
+        allow_null=True, help_text="The reporter's answer to “was it resolved?”."
+    )
+
+    def get_available_actions(self, obj: Report) -> list[str]:
+        return reporter_actions.offered_actions(obj)
 
 
 VIEW_SERIALIZERS: dict[str, type[ReportStatusViewSerializer]] = {

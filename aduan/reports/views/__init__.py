@@ -2,6 +2,7 @@
 
 from aduan.reports.views.listing import report_list
 from aduan.reports.views.pages import districts, home
+from aduan.reports.views.reporter_actions import track_action
 from aduan.reports.views.submit import report_create, report_submitted
 from aduan.reports.views.track import attachment_download, track_detail, track_lookup
 
@@ -12,6 +13,7 @@ __all__ = [
     "report_create",
     "report_list",
     "report_submitted",
+    "track_action",
     "track_detail",
     "track_lookup",
 ]

@@ -3,9 +3,10 @@
 Three levels, from the most to the least trusted viewer:
 
 * the reporter (secret link or own account): everything about their report, including
-  the conversation with the desk and agency and their own attachments;
+  the conversation with the desk and agency, every file on it they can see, and the
+  actions they may take now (:mod:`aduan.reports.reporter_actions`);
 * anybody, for a report in the public list: redacted text, agency, location, public
-  messages, deadlines;
+  messages, files the agency published, deadlines;
 * anybody else (confidential, or not yet verified, rejected or archived): the status and
   the labels of the public timeline. Confidential reports additionally hide deadlines and
   the rejection reason, which could hint at their content.
@@ -18,16 +19,16 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aduan.reports import access, lifecycle, selectors
+from aduan.reports import access, lifecycle, reporter_actions, selectors
 from aduan.reports.models import Attachment, Report, ReportEvent, Status
 
 Visibility = ReportEvent.Visibility
 REJECTION_LABELS: dict[str, Any] = dict(lifecycle.RejectionReason.CHOICES)
 # Actions that are not lifecycle transitions but still appear on the timeline.
-EXTRA_ACTION_LABELS: dict[str, Any] = {"submit": _("Laporan diterima")}
 STATUS_LABELS: dict[str, Any] = dict(Status.choices)
 DEFAULT_TZ = "Asia/Jakarta"
 
@@ -63,6 +64,7 @@ class TimelineEntry:
     reason: Any = ""
     message: str = ""
     is_private: bool = False
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,18 +84,21 @@ class TrackingPage:
     rejection_reason: Any = ""
     attachment_count: int = 0
     attachments: list[Attachment] = field(default_factory=list)
+    # The reporter's side (empty for everybody else).
+    actions: list[str] = field(default_factory=list)
+    pending_request: str = ""
+    latest_response: str = ""
+    escalation_declined: bool = False
 
 
 def event_label(event: ReportEvent) -> Any:
-    if event.action in EXTRA_ACTION_LABELS:
-        return EXTRA_ACTION_LABELS[event.action]
-    if event.action in lifecycle.TRANSITIONS:
+    if event.action in lifecycle.TRANSITIONS or event.action in lifecycle.EVENT_LABELS:
         return lifecycle.action_label(event.action)
     # An action this page does not know yet: say what it did to the status.
     return STATUS_LABELS.get(event.to_status, event.to_status)
 
 
-def _entry(event: ReportEvent, viewer: Viewer) -> TimelineEntry:
+def _entry(event: ReportEvent, viewer: Viewer, files: dict[int, list[Attachment]]) -> TimelineEntry:
     changed = event.from_status and event.from_status != event.to_status
     message = ""
     if viewer.is_reporter:
@@ -114,6 +119,7 @@ def _entry(event: ReportEvent, viewer: Viewer) -> TimelineEntry:
         reason=reason,
         message=message,
         is_private=event.visibility == Visibility.PARTIES,
+        attachments=tuple(files.get(event.pk, ())),
     )
 
 
@@ -152,21 +158,61 @@ def deadlines(report: Report, now: datetime) -> list[Deadline]:
     ]
 
 
-def tracking_page(report: Report, viewer: Viewer) -> TrackingPage:
+def visible_attachments(report: Report, viewer: Viewer) -> QuerySet[Attachment]:
+    """Files this viewer may download; the rule lives in the access module."""
+    view = access.CitizenView(
+        is_reporter=viewer.is_reporter,
+        show_text=viewer.show_content,
+        show_details=viewer.show_details,
+    )
+    return access.citizen_attachments(report, view)
+
+
+def _files_by_event(report: Report, viewer: Viewer) -> dict[int, list[Attachment]]:
+    files: dict[int, list[Attachment]] = {}
+    for attachment in visible_attachments(report, viewer):
+        if attachment.event_id is not None:
+            files.setdefault(attachment.event_id, []).append(attachment)
+    return files
+
+
+def _last_message(events: list[ReportEvent], action: str) -> str:
+    """The newest message of ``action``: what the reporter answers to."""
+    for event in reversed(events):
+        if event.action == action:
+            return event.message
+    return ""
+
+
+def tracking_page(
+    report: Report, viewer: Viewer, *, escalation_declined: bool = False
+) -> TrackingPage:
     events = selectors.timeline_events(report, include_parties=viewer.is_reporter)
+    files = _files_by_event(report, viewer) if viewer.show_content else {}
     page = TrackingPage(
         report=report,
         viewer=viewer,
         status_text=status_text(report, viewer),
-        timeline=[_entry(e, viewer) for e in events],
+        timeline=[_entry(e, viewer, files) for e in events],
+        attachments=[a for group in files.values() for a in group],
     )
     if viewer.show_details:
         page.deadlines = deadlines(report, timezone.now())
         if report.status == Status.REJECTED:
             page.rejection_reason = REJECTION_LABELS.get(report.rejection_reason, "")
     if viewer.is_reporter:
-        page.attachments = list(selectors.reporter_attachments(report))
-        page.attachment_count = len(page.attachments)
+        own_events = _reporter_event_ids(events)
+        page.attachment_count = sum(1 for a in page.attachments if a.event_id in own_events)
+        page.actions = reporter_actions.offered_actions(report)
+        if report.status == Status.NEEDS_INFO:
+            page.pending_request = _last_message(events, "request_info")
+        if report.status == Status.RESPONDED:
+            page.latest_response = _last_message(events, "respond")
+        page.escalation_declined = escalation_declined
     elif viewer.show_content:
         page.attachment_count = selectors.reporter_attachments(report).count()
     return page
+
+
+def _reporter_event_ids(events: list[ReportEvent]) -> set[int]:
+    return {e.pk for e in events if e.actor_kind == ReportEvent.ActorKind.REPORTER}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
-from aduan.reports import access, selectors, tracking
-from aduan.reports.forms import TrackForm
+from aduan.reports import access, tracking
+from aduan.reports.forms import REPORTER_ACTION_FORMS, ReporterActionForm, TrackForm
+from aduan.reports.models import Report
 from aduan.reports.views import presenters
 
 
@@ -45,15 +48,76 @@ def track_detail(request: HttpRequest, tracking_id: str) -> HttpResponse:
         url = reverse("reports:track", args=[report.tracking_id])
         return redirect(f"{url}?{query}" if query else url)
     viewer = presenters.viewer_for(report, secret=request.GET.get("k"), user=request.user)
-    page = presenters.tracking_page(report, viewer)
-    context = {"page": page, "tracking_display": tracking.display(report.tracking_id)}
-    response = render(request, "reports/track_detail.html", context)
+    return render_tracking(request, report, viewer)
+
+
+@dataclass
+class ActionForms:
+    """One form per reporter action offered now (None: not offered)."""
+
+    provide_info: ReporterActionForm | None = None
+    reply: ReporterActionForm | None = None
+    close: ReporterActionForm | None = None
+    rate: ReporterActionForm | None = None
+    escalate: ReporterActionForm | None = None
+
+
+def _action_forms(offered: list[str], invalid: ReporterActionForm | None) -> ActionForms:
+    forms = ActionForms()
+    for slug in offered:
+        form = invalid if invalid is not None and invalid.prefix == slug else None
+        setattr(forms, slug.replace("-", "_"), form or REPORTER_ACTION_FORMS[slug](prefix=slug))
+    return forms
+
+
+def render_tracking(
+    request: HttpRequest,
+    report: Report,
+    viewer: presenters.Viewer,
+    *,
+    invalid_form: ReporterActionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The tracking page; ``invalid_form`` is a reporter's form sent back with errors."""
+    # Only the reporter's page reads the session: public pages stay cacheable per URL.
+    declined = viewer.is_reporter and escalation_declined(request, report)
+    page = presenters.tracking_page(report, viewer, escalation_declined=declined)
+    context = {
+        "page": page,
+        "tracking_display": tracking.display(report.tracking_id),
+        "forms": _action_forms(page.actions, invalid_form),
+        "invalid_form": invalid_form,
+    }
+    response = render(request, "reports/track_detail.html", context, status=status)
     if viewer.is_reporter:
-        # The page shows personal conversation: keep it out of shared caches, and keep
-        # the secret in its address out of Referer headers (even our own access logs).
-        patch_cache_control(response, private=True, no_store=True)
-        response["Referrer-Policy"] = "no-referrer"
+        private_response(response)
     return response
+
+
+def private_response(response: HttpResponse) -> None:
+    """A page with the reporter's conversation or secret: keep it out of shared caches,
+    and keep the secret in its address out of Referer headers (even our own logs)."""
+    patch_cache_control(response, private=True, no_store=True)
+    response["Referrer-Policy"] = "no-referrer"
+
+
+# Declining the Ombudsman offer writes nothing to the report (it is no event of its
+# lifecycle); the page only folds the offer away for the rest of the session.
+DECLINED_SESSION_KEY = "aduan.escalation_declined"
+
+
+def escalation_declined(request: HttpRequest, report: Report) -> bool:
+    declined = request.session.get(DECLINED_SESSION_KEY, [])
+    return isinstance(declined, list) and report.tracking_id in declined
+
+
+def remember_declined_escalation(request: HttpRequest, report: Report) -> None:
+    declined = request.session.get(DECLINED_SESSION_KEY, [])
+    if not isinstance(declined, list):
+        declined = []
+    if report.tracking_id not in declined:
+        # A short list is plenty: nobody declines for hundreds of reports in one session.
+        request.session[DECLINED_SESSION_KEY] = [*declined[-49:], report.tracking_id]
 
 
 @require_http_methods(["GET"])
@@ -61,10 +125,9 @@ def attachment_download(request: HttpRequest, tracking_id: str, token: str) -> F
     report = access.report_by_tracking_id(tracking_id)
     if report is None:
         raise Http404
-    holds = access.holds_reporter_secret(report, request.GET.get("k"))
-    if not (holds or access.is_reporter(report, request.user)):
-        raise Http404
-    attachment = selectors.reporter_attachments(report).filter(token=token).first()
+    viewer = presenters.viewer_for(report, secret=request.GET.get("k"), user=request.user)
+    # The same rule as the page's links: one function decides who gets which file.
+    attachment = presenters.visible_attachments(report, viewer).filter(token=token).first()
     if attachment is None:
         raise Http404
     try:
