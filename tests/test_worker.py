@@ -24,8 +24,10 @@ def test_receipt_and_dispatch_notice_are_sent_by_the_worker(world, db_tasks):
     r = report(reporter_email="warga@example.id", title="Lampu jalan mati")
     assert DBTaskResult.objects.count() == 1
     assert mail.outbox == []
+    # Kemenkes has no staff in the world fixture: only the reporter is told here (staff
+    # notices on dispatch are covered in tests/test_notifications_events.py).
     lifecycle.transition(
-        r, "dispatch", actor=Actor.staff(world.desk), change=Change(agency=world.bandung)
+        r, "dispatch", actor=Actor.staff(world.desk), change=Change(agency=world.kemenkes)
     )
     assert DBTaskResult.objects.count() == 2
     call_command("worker", "--once", stdout=StringIO())
@@ -51,3 +53,54 @@ def test_failed_transition_queues_nothing(world, db_tasks):
 def test_no_contact_means_no_message(world, db_tasks):
     report()
     assert DBTaskResult.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_task_per_event_whatever_the_number_of_recipients(world, db_tasks):
+    r = report(reporter_email="warga@example.id")
+    lifecycle.transition(
+        r, "dispatch", actor=Actor.staff(world.desk), change=Change(agency=world.bandung)
+    )
+    # Receipt, then the dispatch: the reporter plus Bandung's admin and officer.
+    assert DBTaskResult.objects.count() == 2
+    call_command("worker", "--once", stdout=StringIO())
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted(
+        [
+            "warga@example.id",
+            "warga@example.id",
+            world.bandung_admin.email,
+            world.bandung_officer.email,
+        ]
+    )
+    call_command("worker", "--once", stdout=StringIO())
+    assert len(mail.outbox) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_sends_the_daily_digest_once(world, db_tasks, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    wib = ZoneInfo("Asia/Jakarta")
+    r = report(now=datetime(2026, 10, 26, 10, tzinfo=wib))
+    lifecycle.transition(
+        r,
+        "dispatch",
+        actor=Actor.staff(world.desk),
+        change=Change(agency=world.bandung),
+        now=datetime(2026, 10, 26, 10, tzinfo=wib),
+    )
+    # The worker reads the clock itself: pin it to a Wednesday morning.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 11, 4, 6, 30, tzinfo=wib))
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "digest queued: 2" in out.getvalue()
+    digests = [m for m in mail.outbox if "Ringkasan" in m.subject]
+    assert sorted(m.to[0] for m in digests) == sorted(
+        [world.bandung_admin.email, world.bandung_officer.email]
+    )
+    call_command("worker", "--once", stdout=StringIO())
+    assert len([m for m in mail.outbox if "Ringkasan" in m.subject]) == 2

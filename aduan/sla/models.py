@@ -59,3 +59,44 @@ class CollectiveLeave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.description}"
+
+
+class SlaAction(models.Model):
+    """One automatic SLA act (reminder, escalation step, Ombudsman offer) on one deadline.
+
+    The row is the claim: the sweep inserts it in the same transaction as the notices and
+    the staff-only event it causes, so when two sweeps race on the same deadline the
+    unique constraint lets exactly one of them act. A changed deadline (a re-dispatch) is
+    a new key and gets its own reminders.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Pengingat: batas waktu segera tiba")
+        OVERDUE = "overdue", _("Pengingat: batas waktu terlewati")
+        ESCALATE_AGENCY = "escalate_agency", _("Eskalasi ke admin instansi")
+        ESCALATE_PARENT = "escalate_parent", _("Eskalasi ke instansi induk")
+        ESCALATE_DESK = "escalate_desk", _("Eskalasi ke admin nasional")
+        OMBUDSMAN_OFFER = "ombudsman_offer", _("Tawaran pelimpahan ke Ombudsman")
+
+    report = models.ForeignKey(
+        "reports.Report", on_delete=models.PROTECT, related_name="sla_actions"
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    # The deadline acted upon; for once-per-report acts (the Ombudsman offer) the report's
+    # submission time, so the key never changes for that report.
+    deadline_at = models.DateTimeField(_("batas waktu"))
+    recipients = models.PositiveIntegerField(_("jumlah penerima"), default=0)
+    created_at = models.DateTimeField(_("waktu"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("tindakan SLA")
+        verbose_name_plural = _("tindakan SLA")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "deadline_at"], name="sla_action_once_per_deadline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind} {self.deadline_at:%Y-%m-%d %H:%M}"

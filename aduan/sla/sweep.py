@@ -1,8 +1,23 @@
-"""The SLA sweep: automatic transitions whose time has come.
+"""The SLA sweep: automatic transitions and SLA acts whose time has come.
 
-Safe to run from several processes at once: each transition updates its row with
-``WHERE status = <old>``, so when two sweeps pick the same report one wins and the other
-gets a Conflict and moves on. Idempotent: a report acted upon leaves the due set.
+Run every minute by ``aduan worker`` (and by hand with ``aduan sweep``). Safe from
+several processes at once and idempotent:
+
+* automatic transitions (needs-info expiry, auto-close) update their row with
+  ``WHERE status = <old>``, so when two sweeps pick the same report one wins and the
+  other gets a Conflict and moves on; a report acted upon leaves the due set;
+* reminders, escalations and the Ombudsman offer are claimed by inserting a unique
+  :class:`aduan.sla.models.SlaAction` row per (report, kind, deadline) in the same
+  transaction as their notices (:mod:`aduan.sla.actions`): a second sweep finds the
+  row and does nothing;
+* notices that lost their delivery task are queued again (:func:`requeue_stale`).
+
+Indexes relied upon: ``report_auto_at`` (partial, auto_at) for the transitions;
+``report_status_due`` (status, due_at) for the reminders; ``sla_action_once_per_deadline``
+(report, kind, deadline_at) for every "already done?" anti-join; ``notification_unsent``
+for the safety net. The escalation and offer windows on ``first_response_due_at``,
+``completion_due_at`` and ``dispatched_at`` would profit from partial indexes on
+``reports_report`` (requested from the lead; correct without them).
 """
 
 from __future__ import annotations
@@ -13,9 +28,13 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from aduan.channels.sms.parts import sms_parts_prune
 from aduan.core import idempotency
+from aduan.notifications.tasks import requeue_stale
 from aduan.reports.lifecycle import Actor, Conflict, InvalidState, transition
 from aduan.reports.models import Report, Status
+from aduan.sla import escalation, reminders
+from aduan.webhooks import delivery as webhook_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +44,10 @@ BATCH = 500
 
 @dataclass
 class SweepResult:
-    acted: dict[str, int] = field(default_factory=dict)
+    acted: dict[str, int] = field(default_factory=dict)  # automatic transitions
+    sla: dict[str, int] = field(default_factory=dict)  # reminders, escalations, offers
     skipped: int = 0
+    requeued: int = 0
     purged: int = 0
 
     @property
@@ -37,6 +58,28 @@ class SweepResult:
 def sweep(*, now: datetime | None = None, limit: int | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
+    if not _transitions(now, limit, result):
+        return result
+    _sla_acts(now, result)
+    _housekeeping(now, result)
+    if result.total or result.sla:
+        logger.info("sweep: transitions %s, SLA acts %s", result.acted, result.sla)
+    return result
+
+
+def _housekeeping(now: datetime, result: SweepResult) -> None:
+    """Re-queue work whose task was lost (a crashed worker, a backend that cannot defer)
+    and forget what has outlived its purpose; every step is idempotent."""
+    result.requeued = requeue_stale(now=now) + webhook_delivery.requeue_due(now=now)
+    result.purged = (
+        idempotency.purge_expired(now=now)
+        + webhook_delivery.purge_old(now=now)
+        + sms_parts_prune(now=now)
+    )
+
+
+def _transitions(now: datetime, limit: int | None, result: SweepResult) -> bool:
+    """Run due automatic transitions; False when ``limit`` stopped the sweep early."""
     actor = Actor.system()
     last_id = 0
     while True:
@@ -46,7 +89,7 @@ def sweep(*, now: datetime | None = None, limit: int | None = None) -> SweepResu
             .order_by("pk")[:BATCH]
         )
         if not batch:
-            break
+            return True
         for report in batch:
             last_id = report.pk
             action = AUTO_ACTIONS[Status(report.status)]
@@ -57,8 +100,15 @@ def sweep(*, now: datetime | None = None, limit: int | None = None) -> SweepResu
                 continue
             result.acted[action] = result.acted.get(action, 0) + 1
             if limit is not None and result.total >= limit:
-                return result
-    result.purged = idempotency.purge_expired(now=now)
-    if result.total:
-        logger.info("sweep acted on %s reports: %s", result.total, result.acted)
-    return result
+                return False
+
+
+def _sla_acts(now: datetime, result: SweepResult) -> None:
+    staff = reminders.StaffCache()
+    counts = reminders.remind_due_soon(now=now, staff=staff)
+    counts += reminders.remind_overdue(now=now, staff=staff)
+    counts += escalation.escalate_first_responses(now=now, staff=staff)
+    offers = escalation.offer_ombudsman(now=now)
+    if offers:
+        counts["ombudsman_offer"] += offers
+    result.sla = dict(counts)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker
 
+from aduan.notifications.digest import digest_if_due
 from aduan.sla.sweep import sweep
 
 logger = logging.getLogger(__name__)
@@ -17,8 +18,8 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Run background tasks (notifications, ...) and the SLA sweep every minute. "
-        "Several workers may run at once."
+        "Run background tasks (notifications, ...), the SLA sweep every minute and the "
+        "daily staff digest. Several workers may run at once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,13 +57,19 @@ class Command(BaseCommand):
 
     def _sweep_once(self) -> None:
         result = sweep()
-        self.stdout.write(f"sweep acted: {result.total} {result.acted}")
+        self.stdout.write(f"sweep acted: {result.total} {result.acted} SLA: {result.sla}")
+        digest = digest_if_due()
+        if digest is not None:
+            self.stdout.write(f"digest queued: {digest}")
 
     def _sweep_forever(self, stop: threading.Event, interval: float) -> None:
         while not stop.is_set():
             close_old_connections()
             try:
                 sweep()
+                # Once a working day from the digest hour; a DigestRun row per day keeps
+                # several workers from each sending it.
+                digest_if_due()
             except Exception:  # keep sweeping after a transient database error
                 logger.exception("SLA sweep failed; retrying in %s s", interval)
             finally:

@@ -1,0 +1,190 @@
+"""Escalating an overdue first response, and offering the Ombudsman to the reporter.
+
+An agency that has not answered by the first-response deadline is escalated step by
+step, each step once: to its own admins at the deadline, two working days later to the
+admins of its parent agency (up the hierarchy), and two more working days later to the
+national desk. A top-level agency has no parent step: the desk comes two working days
+after its own admins. Any first response (an update or the follow-up) ends the chain.
+
+Queries: the first-response candidates are bounded by a window on
+``first_response_due_at`` and the Ombudsman candidates by windows on
+``completion_due_at`` / ``dispatched_at``; both skip reports already acted upon through
+an anti-join on the unique SlaAction key (see the index requests in the sweep module).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+
+from aduan.notifications import messages, recipients
+from aduan.notifications.models import Notification
+from aduan.notifications.services import Draft, notification_queue, notifications_enabled
+from aduan.reports.effects import ESCALATION_SOURCES, escalation_due
+from aduan.reports.models import Report
+from aduan.sla import calendar, deadlines, duties
+from aduan.sla.actions import StaffAct, perform_staff_acts, sla_action_claim, sla_event_record
+from aduan.sla.models import SlaAction, SlaLimit
+from aduan.sla.reminders import StaffCache, batches
+
+Kind = SlaAction.Kind
+CHAIN = (Kind.ESCALATE_AGENCY, Kind.ESCALATE_PARENT, Kind.ESCALATE_DESK)
+# First-response deadlines older than this are not escalated any more (the whole chain
+# spans four working days; the margin covers long holidays and a sweep that was down).
+ESCALATION_WINDOW = timedelta(days=21)
+OFFER_WINDOW = timedelta(days=30)
+
+
+def step_days() -> int:
+    return int(getattr(settings, "ADUAN_SLA_ESCALATION_STEP_DAYS", 2))
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    at: datetime  # the step is due once ``now`` is past this
+
+
+def escalation_steps(report: Report) -> list[Step]:
+    """The chain for this report's first-response deadline, in order."""
+    deadline = report.first_response_due_at
+    assert deadline is not None and report.agency is not None
+    tz = duties.report_tz(report)
+    days = step_days()
+    steps = [Step(Kind.ESCALATE_AGENCY, deadline)]
+    if report.agency.parent_id is not None:
+        steps.append(Step(Kind.ESCALATE_PARENT, calendar.add_working_days(deadline, days, tz)))
+    steps.append(
+        Step(Kind.ESCALATE_DESK, calendar.add_working_days(deadline, days * len(steps), tz))
+    )
+    return steps
+
+
+def _recipients_for(kind: str, report: Report, staff: StaffCache) -> list[Any]:
+    if kind == Kind.ESCALATE_AGENCY:
+        return staff.admins(report.agency)
+    if kind == Kind.ESCALATE_PARENT:
+        return staff.admins(report.agency.parent if report.agency else None)
+    return staff.desk()
+
+
+def escalate_first_responses(*, now: datetime, staff: StaffCache | None = None) -> Counter[str]:
+    staff = staff or StaffCache()
+    done: Counter[str] = Counter()
+    finished = Exists(
+        SlaAction.objects.filter(
+            report=OuterRef("pk"),
+            kind=Kind.ESCALATE_DESK,
+            deadline_at=OuterRef("first_response_due_at"),
+        )
+    )
+    qs = (
+        Report.objects.select_related("agency", "agency__parent")
+        .filter(
+            status__in=duties.AGENCY_STATUSES,
+            agency__isnull=False,
+            first_response_at__isnull=True,
+            first_response_due_at__lt=now,
+            first_response_due_at__gte=now - ESCALATION_WINDOW,
+        )
+        .exclude(finished)
+    )
+    for batch in batches(qs):
+        taken = set(
+            SlaAction.objects.filter(report__in=batch, kind__in=CHAIN).values_list(
+                "report_id", "kind", "deadline_at"
+            )
+        )
+        acts = []
+        for report in batch:
+            deadline = report.first_response_due_at
+            assert deadline is not None
+            for step in escalation_steps(report):
+                if now <= step.at:
+                    break  # later steps are later still: the chain keeps its order
+                if (report.pk, step.kind, deadline) in taken:
+                    continue
+                acts.append(_act(report, step.kind, deadline, staff))
+        done += perform_staff_acts(acts, now=now)
+    return done
+
+
+def _act(report: Report, kind: str, deadline: datetime, staff: StaffCache) -> StaffAct:
+    return StaffAct(
+        report=report,
+        kind=kind,
+        deadline_at=deadline,
+        label=duties.first_response_label(),
+        recipients=lambda: _recipients_for(kind, report, staff),
+    )
+
+
+# ---- the Ombudsman offer ---------------------------------------------------------------
+
+
+def _offer_candidates(now: datetime) -> Q:
+    limit = deadlines.limits()[SlaLimit.Key.OMBUDSMAN_AFTER_DISPATCH]
+    # The offer comes ``limit.days`` (calendar or working) days after dispatch: a coarse
+    # window that surely contains that moment, refined per report by escalation_due().
+    earliest = timedelta(days=max(limit.days - 1, 0))
+    latest = timedelta(days=2 * limit.days + 14) + OFFER_WINDOW
+    by_completion = Q(completion_due_at__lt=now, completion_due_at__gte=now - OFFER_WINDOW)
+    by_age = Q(dispatched_at__lte=now - earliest, dispatched_at__gte=now - latest)
+    return by_completion | by_age
+
+
+def offer_ombudsman(*, now: datetime) -> int:
+    """Tell the reporter, once per report, that they may ask for the Ombudsman."""
+    offered = Exists(
+        SlaAction.objects.filter(
+            report=OuterRef("pk"), kind=Kind.OMBUDSMAN_OFFER, deadline_at=OuterRef("submitted_at")
+        )
+    )
+    qs = (
+        Report.objects.select_related("agency", "reporter")
+        .filter(status__in=list(ESCALATION_SOURCES), dispatched_at__isnull=False)
+        .filter(_offer_candidates(now))
+        .exclude(offered)
+    )
+    done = 0
+    for batch in batches(qs):
+        for report in batch:
+            if escalation_due(report, now) and _offer(report, now):
+                done += 1
+    return done
+
+
+def _offer(report: Report, now: datetime) -> bool:
+    contact = recipients.reporter_contact(report)
+    with transaction.atomic():
+        # Keyed on the submission time: one offer per report, whatever its deadlines.
+        action = sla_action_claim(
+            report=report,
+            kind=Kind.OMBUDSMAN_OFFER,
+            deadline_at=report.submitted_at,
+            recipients=1 if contact else 0,
+            now=now,
+        )
+        if action is None:
+            return False
+        with messages.staff_language():
+            note = str(Kind.OMBUDSMAN_OFFER.label)
+        sla_event_record(action=action, report=report, message=note)
+        if contact is not None and notifications_enabled():
+            draft = Draft(
+                dedupe_key=f"sla:{Kind.OMBUDSMAN_OFFER}:{report.pk}:reporter:{contact.channel}",
+                kind=Kind.OMBUDSMAN_OFFER,
+                audience=Notification.Audience.REPORTER,
+                channel=contact.channel,
+                recipient=contact.address,
+                message=messages.ombudsman_offer(report, contact.channel),
+                report=report,
+            )
+            notification_queue(drafts=[draft], now=now)
+    return True
