@@ -6,3 +6,9 @@ class WebhooksConfig(AppConfig):
     name = "aduan.webhooks"
     label = "webhooks"
     verbose_name = _("Webhook")
+
+    def ready(self) -> None:
+        from aduan.reports import hooks
+        from aduan.webhooks import services
+
+        hooks.on_event_recorded(services.event_recorded)
