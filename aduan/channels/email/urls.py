@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aduan.channels.email import views
 
 app_name = "channels_email"
-urlpatterns: list = []
+urlpatterns = [path("inbound", views.inbound, name="inbound")]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aduan.channels.sms import views
 
 app_name = "channels_sms"
-urlpatterns: list = []
+urlpatterns = [
+    path("inbound", views.inbound, name="inbound"),
+    path("chat", views.chat, name="chat"),
+]
