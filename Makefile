@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_REPORTS ?= 400
 
-.PHONY: run test venv lint typecheck check setup clean translations
+.PHONY: run test venv lint typecheck check setup clean translations worker
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ setup: venv
 
 run: setup
 	$(BIN)/aduan serve --host $(HOST) --port $(PORT)
+
+# Background tasks, the SLA sweep and the daily digest, on the same database as `make run`.
+worker: venv
+	$(BIN)/aduan worker
 
 test: venv
 	$(BIN)/pytest -n 2 --dist loadfile

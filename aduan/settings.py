@@ -91,6 +91,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("ADUAN_LOGIN_COOLOFF_HOURS", "0.25"))  
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Any login form (the admin's too) answers a lockout with our page: 429 and a clear text.
+AXES_LOCKOUT_CALLABLE = "aduan.accounts.views.auth.lockout_response"
 OTP_TOTP_ISSUER = "Aduan"
 
 ROOT_URLCONF = "aduan.urls"
@@ -230,6 +232,35 @@ EMAIL_BACKEND = os.environ.get(
     "ADUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("ADUAN_FROM_EMAIL", "Aduan <no-reply@aduan.localhost>")
+EMAIL_HOST = os.environ.get("ADUAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ADUAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ADUAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ADUAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ADUAN_EMAIL_TLS")
+EMAIL_TIMEOUT = 10  # a hung SMTP server must not block the worker
+
+# ---- notifications and the SLA engine ------------------------------------------------
+ADUAN_NOTIFICATIONS = env_bool("ADUAN_NOTIFICATIONS", True)
+ADUAN_SMS_GATEWAY = os.environ.get("ADUAN_SMS_GATEWAY", "aduan.notifications.sms.LoggingSmsGateway")
+ADUAN_SMS_GATEWAY_URL = os.environ.get("ADUAN_SMS_GATEWAY_URL", "")
+ADUAN_SMS_GATEWAY_TOKEN = os.environ.get("ADUAN_SMS_GATEWAY_TOKEN", "")
+ADUAN_DIGEST_HOUR = int(os.environ.get("ADUAN_DIGEST_HOUR", "6"))
+ADUAN_SLA_ESCALATION_STEP_DAYS = int(os.environ.get("ADUAN_SLA_ESCALATION_STEP_DAYS", "2"))
+
+# ---- integrations: agency API, webhooks, inbound channels ------------------------------
+ADUAN_API_RATE_PER_MINUTE = int(os.environ.get("ADUAN_API_RATE_PER_MINUTE", "120"))
+ADUAN_API_AUTH_FAILURES_PER_MINUTE = int(os.environ.get("ADUAN_API_AUTH_FAILURES_PER_MINUTE", "30"))
+ADUAN_WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("ADUAN_WEBHOOKS_ALLOW_HTTP_LOOPBACK")
+ADUAN_WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("ADUAN_WEBHOOKS_ALLOW_PRIVATE_NETWORKS")
+ADUAN_WEBHOOKS_LOG_DAYS = int(os.environ.get("ADUAN_WEBHOOKS_LOG_DAYS", "90"))
+# Inbound gateways authenticate with shared secrets; empty means the endpoint is closed.
+ADUAN_SMS_GATEWAY_SECRET = os.environ.get("ADUAN_SMS_GATEWAY_SECRET", "")
+ADUAN_CHAT_GATEWAY_SECRET = os.environ.get("ADUAN_CHAT_GATEWAY_SECRET", "")
+ADUAN_EMAIL_INBOUND_SECRET = os.environ.get("ADUAN_EMAIL_INBOUND_SECRET", "")
+ADUAN_SMS_PER_NUMBER_PER_HOUR = int(os.environ.get("ADUAN_SMS_PER_NUMBER_PER_HOUR", "10"))
+ADUAN_SMS_SHORT_NUMBER = os.environ.get("ADUAN_SMS_SHORT_NUMBER", "1708")
+ADUAN_EMAIL_MAX_BYTES = int(os.environ.get("ADUAN_EMAIL_MAX_BYTES", str(15 * 1024 * 1024)))
+ADUAN_OPEN311_JURISDICTION = os.environ.get("ADUAN_OPEN311_JURISDICTION", "aduan.go.id")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

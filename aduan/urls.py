@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
 from aduan.core.views import api_not_found, healthz
+from aduan.integrations.docs import api_docs
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("api/v1/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("aduan.agencies.api_urls")),
     path("api/v1/", include("aduan.reports.api_urls")),
+    path("api/v1/docs", api_docs, name="api-docs"),
     path("api/v1/agency/", include("aduan.integrations.api_urls")),
     path("api/v1/agency/webhooks/", include("aduan.webhooks.api_urls")),
     re_path(r"^api/(?P<path>.*)$", api_not_found),

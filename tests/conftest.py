@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from aduan.agencies.models import Agency, Role
 from aduan.regions.models import District, Region
@@ -58,6 +59,9 @@ def _clean_caches(settings: Any, tmp_path: Any) -> None:
     calendar.clear_cache()
     deadlines.clear_cache()
     cache.clear()
+    # A request through LocaleMiddleware leaves its language active in this thread; every
+    # test starts in the default language instead of the previous test's.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -8,12 +8,16 @@ not need to know them. A subscriber must only queue work, never send or call out
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from aduan.reports.models import ReportEvent
 
 Subscriber = Callable[[ReportEvent], None]
 _subscribers: list[Subscriber] = []
+# Replaying history (bulk import, demo data) records events nobody should be told about.
+_suppressed: ContextVar[bool] = ContextVar("aduan_hooks_suppressed", default=False)
 
 
 def on_event_recorded(subscriber: Subscriber) -> Subscriber:
@@ -22,6 +26,18 @@ def on_event_recorded(subscriber: Subscriber) -> Subscriber:
     return subscriber
 
 
+@contextmanager
+def suppressed() -> Iterator[None]:
+    """Record events without notices or webhooks (history being replayed)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 def event_recorded(event: ReportEvent) -> None:
+    if _suppressed.get():
+        return
     for subscriber in _subscribers:
         subscriber(event)

@@ -246,9 +246,21 @@ class Change:
     attachments_public: bool = False
 
 
+# Events that are not transitions: the submission itself and the SLA engine's staff-only
+# reminders (aduan.sla.actions), which record history without changing the state.
+EVENT_LABELS: dict[str, Any] = {
+    "submit": _("Laporan diterima"),
+    "sla_reminder": _("Pengingat batas waktu"),
+    "sla_escalation": _("Eskalasi: tanggapan pertama terlambat"),
+    "sla_ombudsman_offer": _("Pelapor ditawari pelimpahan ke Ombudsman"),
+}
+
+
 def action_label(action: str) -> Any:
     rule = TRANSITIONS.get(action)
-    return rule.label if rule else action
+    if rule is not None:
+        return rule.label
+    return EVENT_LABELS.get(action, action)
 
 
 def allowed_actions(report: Report, actor: Actor) -> list[str]:

@@ -35,6 +35,7 @@ class Channel(models.TextChoices):
     API = "api", _("API")
     MOBILE = "mobile", _("Aplikasi seluler")
     SMS = "sms", _("SMS")
+    CHAT = "chat", _("Aplikasi pesan")
     EMAIL = "email", _("Surel")
     OPEN311 = "open311", _("Open311")
     AGENCY_APP = "agency_app", _("Aplikasi instansi")
@@ -211,6 +212,25 @@ class Report(models.Model):
                 fields=["-submitted_at"],
                 name="report_public_recent",
                 condition=models.Q(is_confidential=False),
+            ),
+            # The SLA sweep's escalation and Ombudsman-offer scans, every minute.
+            models.Index(
+                fields=["first_response_due_at"],
+                name="report_first_response_due",
+                condition=models.Q(
+                    first_response_at__isnull=True,
+                    status__in=["dispatched", "in_progress", "escalated"],
+                ),
+            ),
+            models.Index(
+                fields=["completion_due_at"],
+                name="report_completion_due",
+                condition=models.Q(status__in=["dispatched", "in_progress", "responded"]),
+            ),
+            models.Index(
+                fields=["dispatched_at"],
+                name="report_dispatched_open",
+                condition=models.Q(status__in=["dispatched", "in_progress", "responded"]),
             ),
         ]
         constraints = [
