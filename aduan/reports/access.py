@@ -478,3 +478,14 @@ def sender_is_reporter(
         known = report.reporter_email.strip() or (account or "").strip()
         return bool(known) and email.strip().casefold() == known.casefold()
     return False
+
+
+# ---- a signed-in reporter's own reports ---------------------------------------------------
+
+
+def reports_of_reporter(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Report]:
+    """Every report filed from this account, confidential ones included (they are the
+    reporter's own), newest first."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    return Report.objects.filter(reporter_id=user.pk).order_by("-submitted_at")

@@ -20,4 +20,5 @@ urlpatterns = [
         name="attachment",
     ),
     path("laporan/", views.report_list, name="list"),
+    path("laporan-saya/", views.my_reports, name="mine"),
 ]

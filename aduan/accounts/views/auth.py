@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from aduan.accounts import twofactor
 from aduan.accounts.forms import LoginForm, NewPasswordForm
+from aduan.agencies.models import Membership
 
 
 class StaffLoginView(LoginView):
@@ -33,6 +34,13 @@ class StaffLoginView(LoginView):
             query = urlencode({"next": self.get_success_url()})
             return redirect(f"{reverse('accounts:two-factor-verify')}?{query}")
         return response
+
+    def get_default_redirect_url(self) -> str:
+        # Citizens with an account (no staff membership) go to their own reports.
+        user = self.request.user
+        if user.is_authenticated and not Membership.objects.filter(user_id=user.pk).exists():
+            return reverse("reports:mine")
+        return str(super().get_default_redirect_url())
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         if getattr(self.request, "axes_locked_out", False):

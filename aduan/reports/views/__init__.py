@@ -1,6 +1,7 @@
 """Citizen web pages. Each view: parse → access check → service/selector → render."""
 
 from aduan.reports.views.listing import report_list
+from aduan.reports.views.mine import my_reports
 from aduan.reports.views.pages import districts, home
 from aduan.reports.views.reporter_actions import track_action
 from aduan.reports.views.submit import report_create, report_submitted
@@ -10,6 +11,7 @@ __all__ = [
     "attachment_download",
     "districts",
     "home",
+    "my_reports",
     "report_create",
     "report_list",
     "report_submitted",
