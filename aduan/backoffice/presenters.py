@@ -10,9 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import formats
-from django.utils.translation import gettext_lazy as _
 
 from aduan.regions.models import TIME_ZONE_CHOICES, WIB
+from aduan.reports import selectors
 from aduan.reports.models import Report, Status
 
 ZONE_ABBREVIATIONS: dict[str, str] = dict(TIME_ZONE_CHOICES)
@@ -106,15 +106,7 @@ def inbox_rows(reports: list[Report], now: datetime) -> list[InboxRow]:
 def report_deadlines(report: Report, now: datetime) -> list[DeadlineView]:
     """Every deadline that still matters for the report's current state."""
     tz = report_tz(report)
-    wanted: list[tuple[Any, datetime | None]] = []
-    if report.status == Status.SUBMITTED:
-        wanted.append((_("Batas verifikasi oleh admin nasional"), report.due_at))
-    elif report.status == Status.NEEDS_INFO:
-        wanted.append((_("Batas pelapor melengkapi laporan"), report.auto_at))
-    elif report.status in (Status.DISPATCHED, Status.IN_PROGRESS, Status.ESCALATED):
-        if report.first_response_at is None:
-            wanted.append((_("Batas tanggapan pertama"), report.first_response_due_at))
-        wanted.append((_("Batas penyelesaian"), report.completion_due_at))
-    elif report.status == Status.RESPONDED:
-        wanted.append((_("Selesai otomatis jika pelapor tidak menanggapi"), report.auto_at))
-    return [deadline_view(m, tz, now, label) for label, m in wanted if m is not None]
+    return [
+        deadline_view(moment, tz, now, label)
+        for label, moment in selectors.pending_deadlines(report)
+    ]

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions, parsers, serializers, status
+from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -297,3 +299,18 @@ def error_responses(*status_codes: int) -> dict[int, OpenApiResponse]:
         description, example = _ERROR_EXAMPLES[code]
         out[code] = OpenApiResponse(ErrorSerializer, description=description, examples=[example])
     return out
+
+
+class StrictCursorPagination(CursorPagination):
+    """Cursor pagination whose bad ``cursor`` is a 400 on that field (DRF says 404, which
+    reads as "no such list" to a client)."""
+
+    page_size_query_param = "page_size"
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise serializers.ValidationError(
+                {"cursor": [_("Kursor halaman tidak valid; pakai tautan next/previous.")]}
+            ) from None

@@ -7,13 +7,16 @@ Everything public starts from :func:`aduan.reports.access.public_reports`, so th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
 from aduan.regions.models import District, Region
 from aduan.reports import access
-from aduan.reports.models import Attachment, Category, Report, ReportEvent
+from aduan.reports.models import Attachment, Category, Report, ReportEvent, Status
 
 Visibility = ReportEvent.Visibility
 
@@ -140,3 +143,23 @@ def reporter_attachments(report: Report) -> QuerySet[Attachment]:
     return report.attachments.filter(event__actor_kind=ReportEvent.ActorKind.REPORTER).order_by(
         "id"
     )
+
+
+# ---- deadlines that matter now -------------------------------------------------------------
+
+
+def pending_deadlines(report: Report) -> list[tuple[Any, datetime]]:
+    """(label, moment) of every deadline that still matters in the report's current state;
+    shared by the citizen's tracking page and the staff pages so they never disagree."""
+    wanted: list[tuple[Any, datetime | None]] = []
+    if report.status == Status.SUBMITTED:
+        wanted.append((_("Batas verifikasi oleh admin nasional"), report.due_at))
+    elif report.status == Status.NEEDS_INFO:
+        wanted.append((_("Batas pelapor melengkapi laporan"), report.auto_at))
+    elif report.status in (Status.DISPATCHED, Status.IN_PROGRESS, Status.ESCALATED):
+        if report.first_response_at is None:
+            wanted.append((_("Batas tanggapan pertama"), report.first_response_due_at))
+        wanted.append((_("Batas penyelesaian"), report.completion_due_at))
+    elif report.status == Status.RESPONDED:
+        wanted.append((_("Selesai otomatis jika pelapor tidak menanggapi"), report.auto_at))
+    return [(label, moment) for label, moment in wanted if moment is not None]

@@ -12,15 +12,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aduan.core import idempotency
-from aduan.core.api import error_response, error_responses
+from aduan.core.api import StrictCursorPagination, error_response, error_responses
 from aduan.integrations.api.docs import AUTH_ERRORS, IDEMPOTENCY_PARAM
 from aduan.integrations.auth import AgencyApiView
 from aduan.integrations.models import Scope
@@ -301,23 +299,11 @@ class EndpointPingView(WebhookApiView):
         )
 
 
-class DeliveryCursorPagination(CursorPagination):
+class DeliveryCursorPagination(StrictCursorPagination):
     ordering = ("-created_at", "-id")
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-    def decode_cursor(self, request: Request) -> Cursor | None:
-        try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound:
-            raise serializers.ValidationError(
-                {
-                    "cursor": [
-                        gettext_lazy("Kursor halaman tidak valid; pakai tautan next/previous.")
-                    ]
-                }
-            ) from None
 
 
 class DeliveryCollectionView(WebhookApiView):

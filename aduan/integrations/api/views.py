@@ -7,15 +7,13 @@ from typing import Any
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers
-from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from aduan.core.api import error_responses
+from aduan.core.api import StrictCursorPagination, error_responses
 from aduan.integrations import selectors
 from aduan.integrations.api.docs import AUTH_ERRORS, TAG, TRACKING_ID_PARAM
 from aduan.integrations.api.inputs import AgencyReportListQuerySerializer
@@ -31,7 +29,7 @@ from aduan.reports import access
 from aduan.reports.models import Report
 
 
-class SyncCursorPagination(CursorPagination):
+class SyncCursorPagination(StrictCursorPagination):
     """Oldest change first, so a client that follows ``next`` to the end and remembers
     the last ``updated_at`` it saw misses nothing (a report changed meanwhile moves to
     the end and is seen again)."""
@@ -40,14 +38,6 @@ class SyncCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-    def decode_cursor(self, request: Request) -> Cursor | None:
-        try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound:
-            raise serializers.ValidationError(
-                {"cursor": [_("Kursor halaman tidak valid; pakai tautan next/previous.")]}
-            ) from None
 
 
 LIST_DOC = """The reports your agency and its units handle now, oldest change first, with

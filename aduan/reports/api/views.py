@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -15,13 +14,12 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from rest_framework import exceptions, generics, serializers
-from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aduan.core.api import API_PARSERS, error_responses
+from aduan.core.api import API_PARSERS, StrictCursorPagination, error_responses
 from aduan.reports import access, selectors
 from aduan.reports.api.representations import (
     VIEW_PUBLIC,
@@ -44,20 +42,12 @@ from aduan.reports.serializers import (
 )
 
 
-class ReportCursorPagination(CursorPagination):
+class ReportCursorPagination(StrictCursorPagination):
     # Newest first; the id breaks ties between reports received in the same instant.
     ordering = ("-submitted_at", "-id")
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-
-    def decode_cursor(self, request: Request) -> Cursor | None:
-        try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound:
-            raise serializers.ValidationError(
-                {"cursor": [_("Kursor halaman tidak valid; pakai tautan next/previous.")]}
-            ) from None
 
 
 def filter_public_reports(params: dict[str, Any]) -> QuerySet[Report]:

@@ -140,21 +140,9 @@ def _local_day(moment: datetime, tz: str) -> date:
 
 def deadlines(report: Report, now: datetime) -> list[Deadline]:
     tz = report.agency.time_zone if report.agency else DEFAULT_TZ
-    wanted: list[tuple[Any, datetime | None]] = []
-    if report.status == Status.SUBMITTED:
-        wanted.append((_("Batas verifikasi oleh admin nasional"), report.due_at))
-    elif report.status == Status.NEEDS_INFO:
-        wanted.append((_("Batas pelapor melengkapi laporan"), report.auto_at))
-    elif report.status in (Status.DISPATCHED, Status.IN_PROGRESS, Status.ESCALATED):
-        if report.first_response_at is None:
-            wanted.append((_("Batas tanggapan pertama"), report.first_response_due_at))
-        wanted.append((_("Batas penyelesaian"), report.completion_due_at))
-    elif report.status == Status.RESPONDED:
-        wanted.append((_("Selesai otomatis jika tidak ada tanggapan sampai"), report.auto_at))
     return [
         Deadline(label=label, day=_local_day(moment, tz), passed=moment < now)
-        for label, moment in wanted
-        if moment is not None
+        for label, moment in selectors.pending_deadlines(report)
     ]
 
 
