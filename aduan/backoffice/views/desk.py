@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from aduan.accounts.guards import staff_required
@@ -20,7 +20,7 @@ from aduan.backoffice.forms.filters import QueueFilterForm
 from aduan.backoffice.views.common import paginate, refuse, scope_of, staff_actor
 from aduan.reports.models import Status
 
-DESK_ONLY = _("Halaman ini khusus untuk admin nasional (meja verifikasi).")
+DESK_ONLY = gettext_lazy("Halaman ini khusus untuk admin nasional (meja verifikasi).")
 
 
 @require_GET

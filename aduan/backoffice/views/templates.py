@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aduan.accounts.guards import staff_required
@@ -15,7 +16,7 @@ from aduan.backoffice.models import ResponseTemplate
 from aduan.backoffice.views.common import refuse, scope_of
 from aduan.reports import access
 
-ADMINS_ONLY = _("Templat tanggapan dikelola oleh admin instansi.")
+ADMINS_ONLY = gettext_lazy("Templat tanggapan dikelola oleh admin instansi.")
 
 
 def _managed_or_404(request: HttpRequest, pk: int) -> ResponseTemplate:
