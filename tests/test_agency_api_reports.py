@@ -305,3 +305,27 @@ def test_filters_status_unit_category_overdue(world):
         i for i in client.get(LIST).json()["results"] if i["tracking_id_raw"] == late.tracking_id
     )
     assert item["overdue"] is True
+
+
+def test_reading_a_reporters_identity_through_the_api_is_audited(client, world):
+    from aduan.audit.models import AuditRecord
+    from aduan.integrations.keys import key_create
+    from aduan.reports.lifecycle import Actor, Change, transition
+    from tests.factories import report as make_report
+
+    _key, raw = key_create(agency=world.bandung, name="audit", scopes=["read"])
+    named = make_report(reporter_name="Siti Aminah", reporter_email="siti@example.id")
+    hidden = make_report(reporter_name="Rahasia Orang", is_anonymous=True)
+    for r in (named, hidden):
+        transition(
+            r, "dispatch", actor=Actor.staff(world.desk), change=Change(agency=world.bandung)
+        )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get(f"/api/v1/agency/reports/{named.tracking_id}", **auth).json()["reporter"]
+    assert (
+        client.get(f"/api/v1/agency/reports/{hidden.tracking_id}", **auth).json()["reporter"]
+        is None
+    )
+    views = AuditRecord.objects.filter(action=AuditRecord.Action.VIEW_IDENTITY)
+    assert [v.report_id for v in views] == [named.pk]
+    assert views.get().detail["via"].startswith("api-key:")

@@ -93,10 +93,12 @@ class StaffScope:
         )
 
     def can_see_reporter(self, report: Report) -> bool:
-        """Anonymous reporters are visible to the national desk only."""
+        """Anonymous reporters are visible to the national desk only; other reporters also
+        to the staff who work on the report — not to coordinators, whose read-only
+        mentoring needs the case, not the person."""
         if self.is_desk:
             return True
-        return not report.is_anonymous and self.can_view(report)
+        return not report.is_anonymous and self.working_agency_for(report) is not None
 
 
 def public_reports() -> QuerySet[Report]:

@@ -13,6 +13,8 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from aduan.audit.models import AuditRecord
+from aduan.audit.services import audit_record
 from aduan.core.api import StrictCursorPagination, error_responses
 from aduan.integrations import selectors
 from aduan.integrations.api.docs import AUTH_ERRORS, TAG, TRACKING_ID_PARAM
@@ -119,7 +121,18 @@ class AgencyReportDetailView(AgencyApiView):
     def get(self, request: Request, tracking_id: str) -> Response:
         report = report_or_404(self, tracking_id)
         context = report_context(self.api_key, report, request)
-        return Response(AgencyReportSerializer(report, context=context).data)
+        data = AgencyReportSerializer(report, context=context).data
+        if data.get("reporter"):
+            # Every read of a reporter's identity is audited, by a person or a system.
+            audit_record(
+                actor=None,
+                action=AuditRecord.Action.VIEW_IDENTITY,
+                request=request,
+                report=report,
+                agency=self.api_key.agency,
+                detail={"via": f"api-key:{self.api_key.prefix}"},
+            )
+        return Response(data)
 
 
 class AgencyAttachmentView(AgencyApiView):
