@@ -150,7 +150,7 @@ def test_dispatch_through_the_page_with_public_edits_and_confidential_flag(
     assert r.public_title == "Pungutan liar, hubungi [telepon disamarkan]"
     assert r.public_body == "Ringkasan untuk publik."
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == ["Tersimpan: Diverifikasi dan didisposisikan."]
+    assert messages == ["Diverifikasi dan didisposisikan"]
     # Confidential: the public tracking page shows the status only.
     public = text(client.get(f"/lacak/{r.tracking_id}/"))
     assert "Pungutan liar" not in public

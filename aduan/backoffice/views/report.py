@@ -162,9 +162,8 @@ def report_action(request: HttpRequest, tracking_id: str, action: str) -> HttpRe
     except MissingInput as exc:
         form.add_error(form.error_field(exc.field), exc.message)
         return _rerender(request, report, form)
-    messages.success(
-        request, _("Tersimpan: %(action)s.") % {"action": lifecycle.action_label(action)}
-    )
+    # The message box already says "Berhasil:"; the action's own label completes it.
+    messages.success(request, str(lifecycle.action_label(action)))
     if not scope.can_view(report):
         # Returned to the desk or otherwise out of the user's hands now.
         return redirect("backoffice:home")
