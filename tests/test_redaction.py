@@ -28,3 +28,19 @@ def test_personal_data_is_removed(text, gone):
 )
 def test_dates_and_amounts_stay(text):
     assert redact(text) == text
+
+
+def test_reporter_identity_is_scrubbed_in_any_writing():
+    from aduan.reports.redaction import IDENTITY_MARK, scrub_identity
+
+    text = (
+        "Saya SITI Aminah, hubungi 0811-9988-7766 atau +62 811 9988 7766 "
+        "atau siti.a@Example.id. Biaya Rp 811.998"
+    )
+    out = scrub_identity(
+        text, name="Siti Aminah", email="siti.a@example.id", phone="+6281199887766"
+    )
+    assert "Aminah" not in out and "9988" not in out and "example" not in out.lower()
+    assert out.count(IDENTITY_MARK) == 4
+    assert "Rp 811.998" in out  # other numbers stay
+    assert scrub_identity("Jalan Siti", name="Si") == "Jalan Siti"  # too short to match safely

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from aduan.notifications.models import Notification
 from aduan.reports.models import Report, ReportEvent, Status
-from aduan.reports.redaction import redact
+from aduan.reports.redaction import public_text
 from aduan.reports.tracking import display
 
 SMS_SINGLE = 160
@@ -141,12 +141,7 @@ def staff_title(report: Report) -> str:
 def scrub_reporter(text: str, report: Report) -> str:
     """Reporter-written text for staff: personal data redacted, and the reporter's own
     name, e-mail and phone taken out even when written in an unusual form."""
-    text = redact(text)
-    for value in (report.reporter_name, report.reporter_email, report.reporter_phone):
-        value = value.strip()
-        if len(value) >= 3:
-            text = text.replace(value, _("[identitas disamarkan]"))
-    return text
+    return public_text(text, report)
 
 
 # ---- reporter notices ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from aduan.agencies.models import Agency, Membership, Role
 from aduan.reports import tracking
 from aduan.reports.models import Attachment, Report, ReportEvent, Status
+from aduan.reports.redaction import reporter_identity, scrub_identity
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -491,3 +492,17 @@ def reports_of_reporter(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Repo
     if not user.is_authenticated:
         return Report.objects.none()
     return Report.objects.filter(reporter_id=user.pk).order_by("-submitted_at")
+
+
+# ---- reporter-written text as staff read it ------------------------------------------------
+
+
+def staff_text(report: Report, field: str, *, can_see_reporter: bool) -> str:
+    """``title`` or ``body`` as a staff member may read it: as written for those who may
+    see the reporter; otherwise (an anonymous report at the agency, a coordinator) with the
+    reporter's own name, e-mail and phone taken out — people sign their complaints. Only
+    the asked field is read, so lists that defer the body stay one query."""
+    text: str = getattr(report, field)
+    if can_see_reporter:
+        return text
+    return scrub_identity(text, **reporter_identity(report))

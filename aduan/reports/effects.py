@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.agencies.models import Agency
 from aduan.reports.errors import InvalidState, MissingInput
 from aduan.reports.models import Report, ReportType, Status
-from aduan.reports.redaction import redact
+from aduan.reports.redaction import public_text
 from aduan.sla import deadlines
 from aduan.sla.models import SlaLimit
 
@@ -72,11 +72,11 @@ def _dispatch(
         updates["type"] = change.report_type
     if change.needs_inspection is not None:
         updates["needs_inspection"] = change.needs_inspection
-    _desk_edits(change, updates)
+    _desk_edits(report, change, updates)
     return agency
 
 
-def _desk_edits(change: Change, updates: dict[str, Any]) -> None:
+def _desk_edits(report: Report, change: Change, updates: dict[str, Any]) -> None:
     """The desk may rewrite the public title/summary and fix the privacy flags (admins
     forgetting the confidential flag is a known LAPOR! failure, so the desk sees them
     at every dispatch). Public text is redacted again whoever wrote it."""
@@ -84,9 +84,9 @@ def _desk_edits(change: Change, updates: dict[str, Any]) -> None:
         title = change.public_title.strip()
         if not title:
             raise MissingInput(str(_("Judul publik tidak boleh kosong.")), field="public_title")
-        updates["public_title"] = redact(title)[:200]
+        updates["public_title"] = public_text(title, report)[:200]
     if change.public_body is not None:
-        updates["public_body"] = redact(change.public_body.strip())
+        updates["public_body"] = public_text(change.public_body.strip(), report)
     if change.is_anonymous is not None:
         updates["is_anonymous"] = change.is_anonymous
     if change.is_confidential is not None:

@@ -19,7 +19,7 @@ from aduan.agencies.models import Agency
 from aduan.regions.models import District, Region
 from aduan.reports import hooks, lifecycle, tracking
 from aduan.reports.models import Category, Report, ReportEvent, Status
-from aduan.reports.redaction import redact
+from aduan.reports.redaction import redact, scrub_identity
 from aduan.reports.uploads import CleanFile, save_attachments
 
 
@@ -70,13 +70,17 @@ def report_submit(
     secret = tracking.new_secret()
     s = submission
     consent = s.demographics_consent
+    # People sign their complaints: the public never reads the reporter's own identity.
+    identity = {"name": s.reporter_name, "email": s.reporter_email, "phone": s.reporter_phone}
+    if getattr(reporter, "is_authenticated", False) and not s.reporter_email:
+        identity["email"] = getattr(reporter, "email", "") or ""
     fields = dict(
         secret_hash=tracking.hash_secret(secret),
         type=s.type,
         title=s.title.strip(),
         body=s.body.strip(),
-        public_title=redact(s.title.strip()),
-        public_body=redact(s.body.strip()),
+        public_title=redact(scrub_identity(s.title.strip(), **identity)),
+        public_body=redact(scrub_identity(s.body.strip(), **identity)),
         incident_date=s.incident_date,
         region=s.region,
         district=s.district,

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from aduan.agencies.models import Role
-from aduan.reports import tracking
+from aduan.reports import access, tracking
 from aduan.reports.access import StaffScope
 
 register = template.Library()
@@ -45,3 +45,21 @@ def staff_nav(context: template.Context) -> dict[str, Any]:
 def tracking_display(tracking_id: str) -> str:
     """``7KQ2MXH4PT`` → ``7KQ2M-XH4PT``."""
     return tracking.display(tracking_id) if tracking_id else ""
+
+
+@register.simple_tag(takes_context=True)
+def staff_title(context: template.Context, report: Any) -> str:
+    """The report's title as this staff member may read it (see access.staff_text)."""
+    return _staff_text(context, report, "title")
+
+
+@register.simple_tag(takes_context=True)
+def staff_body(context: template.Context, report: Any) -> str:
+    return _staff_text(context, report, "body")
+
+
+def _staff_text(context: template.Context, report: Any, field: str) -> str:
+    request = context.get("request")
+    scope = getattr(request, "staff_scope", None)
+    can_see = isinstance(scope, StaffScope) and scope.can_see_reporter(report)
+    return access.staff_text(report, field, can_see_reporter=can_see)

@@ -60,7 +60,10 @@ class AgencyReportListItemSerializer(TrackingIdMixin):
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     type = serializers.CharField()
-    title = serializers.CharField(help_text="The title as the reporter wrote it.")
+    title = serializers.SerializerMethodField(
+        help_text="The title as the reporter wrote it (an anonymous reporter's own name, "
+        "e-mail and phone taken out)."
+    )
     agency = AgencyRefSerializer(allow_null=True, help_text="The handling agency or unit.")
     category = NamedRefSerializer(allow_null=True)
     region = NamedRefSerializer(allow_null=True)
@@ -84,6 +87,13 @@ class AgencyReportListItemSerializer(TrackingIdMixin):
 
     def get_overdue(self, obj: Report) -> bool:
         return overdue(obj, self.context["now"])
+
+    def _text(self, obj: Report, field: str) -> str:
+        can_see = access.api_key_can_see_reporter(self.context["key"], obj)
+        return access.staff_text(obj, field, can_see_reporter=can_see)
+
+    def get_title(self, obj: Report) -> str:
+        return self._text(obj, "title")
 
 
 class ReporterSerializer(serializers.Serializer):
@@ -208,7 +218,10 @@ class AgencyReportSerializer(AgencyReportListItemSerializer):
 
     type_label = serializers.CharField(source="get_type_display")
     needs_inspection = serializers.BooleanField()
-    body = serializers.CharField(help_text="The text as the reporter wrote it.")
+    body = serializers.SerializerMethodField(
+        help_text="The text as the reporter wrote it (an anonymous reporter's own name, "
+        "e-mail and phone taken out)."
+    )
     public_title = serializers.CharField(help_text="Title as published (personal data masked).")
     public_body = serializers.CharField(help_text="Text as published (personal data masked).")
     incident_date = serializers.DateField(allow_null=True)
@@ -237,6 +250,9 @@ class AgencyReportSerializer(AgencyReportListItemSerializer):
     )
     attachments = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+
+    def get_body(self, obj: Report) -> str:
+        return self._text(obj, "body")
 
     @extend_schema_field(ReporterSerializer(allow_null=True))
     def get_reporter(self, obj: Report) -> dict[str, str] | None:
