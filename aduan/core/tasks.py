@@ -12,14 +12,11 @@ from typing import Any
 from django.db import transaction
 from django_tasks import task_backends
 from django_tasks.base import Task
-
-_TRANSACTIONAL_BACKENDS = ("django_tasks_db.", "django_tasks.backends.immediate.")
+from django_tasks_db import DatabaseBackend
 
 
 def enqueue_atomic(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
-    backend = task_backends[task.backend]
-    path = f"{type(backend).__module__}.{type(backend).__name__}"
-    if path.startswith(_TRANSACTIONAL_BACKENDS[0]):
+    if isinstance(task_backends[task.backend], DatabaseBackend):
         task.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
