@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "aduan.open311",
     "aduan.channels.sms",
     "aduan.channels.email",
+    "aduan.stats",
+    "aduan.triage",
+    "aduan.dedup",
     "aduan.demo",
 ]
 

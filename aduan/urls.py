@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/docs", api_docs, name="api-docs"),
     path("api/v1/agency/", include("aduan.integrations.api_urls")),
     path("api/v1/agency/webhooks/", include("aduan.webhooks.api_urls")),
+    path("api/v1/", include("aduan.stats.api_urls")),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("open311/v2/", include("aduan.open311.urls")),
     path("channels/sms/", include("aduan.channels.sms.urls")),
@@ -26,7 +27,12 @@ urlpatterns = [
     path("petugas/notifikasi/", include("aduan.notifications.urls")),
     path("petugas/kunci-api/", include("aduan.integrations.urls")),
     path("petugas/webhook/", include("aduan.webhooks.urls")),
+    path("petugas/statistik/", include("aduan.stats.staff_urls")),
+    path("petugas/triase/", include("aduan.triage.urls")),
+    path("petugas/duplikat/", include("aduan.dedup.urls")),
     path("petugas/", include("aduan.backoffice.urls")),
+    path("statistik/", include("aduan.stats.urls")),
+    path("data-terbuka/", include("aduan.stats.opendata_urls")),
     path("", include("aduan.reports.urls")),
 ]
 
