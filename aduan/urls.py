@@ -31,6 +31,7 @@ urlpatterns = [
     path("petugas/triase/", include("aduan.triage.urls")),
     path("petugas/duplikat/", include("aduan.dedup.urls")),
     path("petugas/", include("aduan.backoffice.urls")),
+    path("statistik/inklusi/", include("aduan.stats.inclusion_urls")),
     path("statistik/", include("aduan.stats.urls")),
     path("data-terbuka/", include("aduan.stats.opendata_urls")),
     path("", include("aduan.reports.urls")),
