@@ -200,7 +200,7 @@ def test_confidential_report_is_readable_with_secret_or_account(client: Any, wor
     for shown in (SECRET_TITLE, SECRET_BODY, "Pemerintah Kota Bandung"):
         assert shown in text(with_secret)
     assert "no-store" in with_secret["Cache-Control"]
-    assert with_secret["Referrer-Policy"] == "no-referrer"
+    assert with_secret["Referrer-Policy"] == "strict-origin"
 
     wrong = text(page(client, receipt, "bukan-rahasia-yang-benar"))
     assert SECRET_TITLE not in wrong

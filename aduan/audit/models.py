@@ -11,10 +11,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aduan.core.models import AppendOnlyModel
+from aduan.audit.chain import ChainedModel
 
 
-class AuditRecord(AppendOnlyModel):
+class ChainHead(models.Model):
+    """The last position and hash of one hash chain (``events``, ``audit``).
+
+    Locked by every append (see :mod:`aduan.audit.chain`); it also lets ``aduan audit
+    verify`` notice records deleted from the end of a chain."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.seq}"
+
+
+class AuditRecord(ChainedModel):
     class Action(models.TextChoices):
         VIEW_IDENTITY = "view_identity", _("Melihat identitas pelapor")
         EXPORT_IDENTITY = "export_identity", _("Mengekspor identitas pelapor")
@@ -35,6 +49,7 @@ class AuditRecord(AppendOnlyModel):
         WEBHOOK_RESUME = "webhook_resume", _("Melanjutkan webhook")
         LOGIN_FAILED_LOCKOUT = "login_lockout", _("Akun dikunci sementara")
         PASSWORD_LINK = "password_link", _("Mengirim tautan atur kata sandi")
+        EXPORT_REPORTS = "export_reports", _("Mengekspor daftar laporan")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aduan.accounts.guards import staff_required
 from aduan.agencies.models import Agency
+from aduan.core.middleware import keep_address_private
 from aduan.integrations import selectors, services
 from aduan.integrations.forms import ApiKeyCreateForm
 from aduan.reports import access
@@ -64,8 +65,7 @@ def key_list(request: HttpRequest) -> HttpResponse:
     # The raw key lives only in this response: no redirect, no session, no cache.
     response = render(request, "integrations/key_created.html", {"key": key, "raw": raw})
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return keep_address_private(response)
 
 
 @staff_required

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aduan.core.models import AppendOnlyModel
+from aduan.audit.chain import ChainedModel
 
 
 class Category(models.Model):
@@ -257,7 +257,7 @@ class Report(models.Model):
         return self.public_title or self.title
 
 
-class ReportEvent(AppendOnlyModel):
+class ReportEvent(ChainedModel):
     """Append-only history: one row per transition or message."""
 
     class Visibility(models.TextChoices):

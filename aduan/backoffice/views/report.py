@@ -21,6 +21,7 @@ from aduan.backoffice import presenters, selectors, services
 from aduan.backoffice.forms.actions import ACTION_FORMS, ActionForm, DispatchForm
 from aduan.backoffice.timeline import attachment_name, staff_events
 from aduan.backoffice.views.common import refuse, scope_of, staff_actor
+from aduan.core.middleware import keep_address_private
 from aduan.reports import access, lifecycle, tracking
 from aduan.reports.access import StaffScope
 from aduan.reports.errors import Conflict, InvalidState, MissingInput, NotPermitted
@@ -113,7 +114,6 @@ def _page_context(
         ],
         "can_see_reporter": can_see_reporter,
         "identity": identity,
-        "similar": selectors.similar_reports(report, now=now) if scope.is_desk else [],
         "panels": panels,
         "templates": selectors.usable_templates(report)
         if any(p.form.action == "respond" for p in panels)
@@ -133,8 +133,7 @@ def report_detail(request: HttpRequest, tracking_id: str) -> HttpResponse:
     if tracking_id != report.tracking_id:
         return redirect("backoffice:report", tracking_id=report.tracking_id)
     response = render(request, "backoffice/report.html", _page_context(request, report))
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return keep_address_private(response)
 
 
 @require_POST

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
+from aduan.core.middleware import keep_address_private
 from aduan.reports import access, tracking
 from aduan.reports.forms import REPORTER_ACTION_FORMS, ReporterActionForm, TrackForm
 from aduan.reports.models import Report
@@ -98,7 +99,7 @@ def private_response(response: HttpResponse) -> None:
     """A page with the reporter's conversation or secret: keep it out of shared caches,
     and keep the secret in its address out of Referer headers (even our own logs)."""
     patch_cache_control(response, private=True, no_store=True)
-    response["Referrer-Policy"] = "no-referrer"
+    keep_address_private(response)
 
 
 # Declining the Ombudsman offer writes nothing to the report (it is no event of its

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss'
+
 
 class Command(BaseCommand):
     help = "Serve Aduan with gunicorn (production WSGI server) on the configured database."
@@ -34,6 +36,10 @@ class Command(BaseCommand):
             str(options["threads"]),
             "--access-logfile",
             "-",
+            # Path without the query string and no Referer: a tracking link's private key
+            # (?k=...) must never reach the logs.
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
             "--graceful-timeout",
             "20",
             "--max-requests",

@@ -1,0 +1,25 @@
+"""Chain the report events written before the chain existed, oldest first."""
+
+from typing import Any
+
+from django.db import migrations
+
+from aduan.audit import chain
+
+
+def forwards(apps: Any, schema_editor: Any) -> None:
+    chain.backfill(
+        chain.EVENTS,
+        apps.get_model("reports", "ReportEvent"),
+        apps.get_model("audit", "ChainHead"),
+        schema_editor.connection.alias,
+        order=lambda r: (r.created_at, r.pk),
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reports", "0005_event_chain"),
+    ]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -1,0 +1,125 @@
+"""Per-client rate limits: tracking lookups (no enumeration), submissions, logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from aduan.core import ratelimit
+from aduan.reports.models import Report, ReportType
+from tests.factories import submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: Any) -> None:
+    # Mid-window, so a slow test never crosses into a fresh window.
+    monkeypatch.setattr(ratelimit.Counter, "timer", staticmethod(lambda: 7200.0 + 1800.0 + 30.0))
+
+
+def test_unknown_tracking_ids_are_limited_per_address(client: Any, settings: Any) -> None:
+    settings.ADUAN_RATE_TRACK_MISSES_PER_HOUR = 5
+    url = reverse("reports:track_lookup")
+    for n in range(5):
+        assert client.get(url, {"id": f"AAAAA-BBBB{n}"}).status_code == 404
+    blocked = client.get(url, {"id": "AAAAA-BBBB9"})
+    assert blocked.status_code == 429
+    assert blocked["Retry-After"] == str(1800 - 30)
+    assert "Terlalu banyak pencarian laporan" in blocked.content.decode()
+    assert blocked["Cache-Control"] == "no-store"
+    # Another address is not affected; the same address stays blocked for real IDs too.
+    real = submit()
+    other = client.get(url, {"id": real.tracking_id}, REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 302
+    assert client.get(reverse("reports:track", args=[real.tracking_id])).status_code == 429
+
+
+def test_found_reports_do_not_count_as_misses(client: Any, settings: Any) -> None:
+    settings.ADUAN_RATE_TRACK_MISSES_PER_HOUR = 2
+    receipt = submit()
+    url = reverse("reports:track", args=[receipt.tracking_id])
+    for _n in range(6):
+        assert client.get(url).status_code == 200
+
+
+def test_all_lookups_are_limited_per_minute(client: Any, settings: Any) -> None:
+    settings.ADUAN_RATE_TRACK_PER_MINUTE = 3
+    receipt = submit()
+    url = reverse("reports:track", args=[receipt.tracking_id])
+    assert [client.get(url).status_code for _n in range(4)] == [200, 200, 200, 429]
+    assert client.get(url)["Retry-After"] == "30"
+
+
+def test_api_lookup_limit_answers_in_the_api_error_format(client: Any, settings: Any) -> None:
+    settings.ADUAN_RATE_TRACK_MISSES_PER_HOUR = 2
+    for n in range(2):
+        assert client.get(f"/api/v1/reports/ZZZZZ-ZZZZ{n}").status_code == 404
+    blocked = client.get("/api/v1/reports/ZZZZZ-ZZZZ7")
+    assert blocked.status_code == 429
+    assert blocked.json()["error"]["code"] == "rate_limited"
+    assert "Coba lagi dalam 30 menit" in blocked.json()["error"]["message"]
+    assert int(blocked["Retry-After"]) > 0
+
+
+def web_form(n: int) -> dict[str, Any]:
+    return {
+        "token": "",
+        "type": ReportType.COMPLAINT,
+        "title": f"Lampu jalan mati nomor {n}",
+        "body": "Lampu jalan di Jl. Merdeka mati sejak sebulan lalu dan jalan gelap gulita.",
+    }
+
+
+def test_web_submissions_are_limited_per_address(client: Any, world: Any, settings: Any) -> None:
+    settings.ADUAN_RATE_SUBMISSIONS_PER_HOUR = 2
+    url = reverse("reports:submit")
+    # A form with errors is not a submission and does not count.
+    assert client.post(url, {"title": ""}).status_code == 200
+    assert client.post(url, web_form(1)).status_code == 302
+    assert client.post(url, web_form(2)).status_code == 302
+    blocked = client.post(url, web_form(3))
+    assert blocked.status_code == 429
+    assert "Terlalu banyak laporan dikirim" in blocked.content.decode()
+    assert Report.objects.count() == 2
+    assert client.post(url, web_form(4), REMOTE_ADDR="10.1.1.1").status_code == 302
+
+
+def test_api_submissions_are_limited(client: Any, world: Any, settings: Any) -> None:
+    settings.ADUAN_RATE_SUBMISSIONS_PER_HOUR = 1
+    body = {
+        "type": "complaint",
+        "title": "Jalan berlubang di depan pasar",
+        "body": "Lubang besar di depan pasar membahayakan pengendara motor setiap malam.",
+    }
+    first = client.post("/api/v1/reports", body, content_type="application/json")
+    assert first.status_code == 201, first.content
+    second = client.post("/api/v1/reports", body, content_type="application/json")
+    assert second.status_code == 429
+    assert second.json()["error"]["code"] == "rate_limited"
+    assert Report.objects.count() == 1
+
+
+def test_login_attempts_are_limited_per_address(client: Any, world: Any, settings: Any) -> None:
+    settings.ADUAN_RATE_LOGIN_PER_10_MINUTES = 3
+    url = reverse("accounts:login")
+    codes = [
+        client.post(url, {"username": f"orang{n}@example.id", "password": "salah"}).status_code
+        for n in range(4)
+    ]
+    assert codes[:3] == [200, 200, 200]
+    assert codes[3] == 429
+    blocked = client.post(url, {"username": "x@example.id", "password": "salah"})
+    assert "Terlalu banyak percobaan masuk" in blocked.content.decode()
+
+
+def test_proxy_header_is_used_only_when_configured(client: Any, settings: Any) -> None:
+    settings.ADUAN_RATE_TRACK_MISSES_PER_HOUR = 1
+    url = reverse("reports:track_lookup")
+    assert client.get(url, {"id": "AAAAA-BBBB1"}, HTTP_X_REAL_IP="1.1.1.1").status_code == 404
+    # Without the setting the header is ignored: same REMOTE_ADDR, blocked.
+    assert client.get(url, {"id": "AAAAA-BBBB2"}, HTTP_X_REAL_IP="2.2.2.2").status_code == 429
+    settings.ADUAN_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert client.get(url, {"id": "AAAAA-BBBB3"}, HTTP_X_REAL_IP="3.3.3.3").status_code == 404
