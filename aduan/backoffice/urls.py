@@ -3,6 +3,7 @@
 from django.urls import path
 
 from aduan.backoffice import views
+from aduan.backoffice.views import exports
 
 app_name = "backoffice"
 
@@ -12,6 +13,25 @@ urlpatterns = [
     path("meja/massal/", views.desk_bulk, name="desk_bulk"),
     path("kotak-masuk/", views.inbox, name="inbox"),
     path("koordinator/", views.coordinator, name="coordinator"),
+    # List downloads; ``fmt`` is fixed per route (csv or xlsx), not taken from the URL.
+    path("meja/ekspor.csv", exports.desk_export, {"fmt": "csv"}, name="desk_export_csv"),
+    path("meja/ekspor.xlsx", exports.desk_export, {"fmt": "xlsx"}, name="desk_export_xlsx"),
+    path("kotak-masuk/ekspor.csv", exports.inbox_export, {"fmt": "csv"}, name="inbox_export_csv"),
+    path(
+        "kotak-masuk/ekspor.xlsx", exports.inbox_export, {"fmt": "xlsx"}, name="inbox_export_xlsx"
+    ),
+    path(
+        "koordinator/ekspor.csv",
+        exports.coordinator_export,
+        {"fmt": "csv"},
+        name="coordinator_export_csv",
+    ),
+    path(
+        "koordinator/ekspor.xlsx",
+        exports.coordinator_export,
+        {"fmt": "xlsx"},
+        name="coordinator_export_xlsx",
+    ),
     path("laporan/<str:tracking_id>/", views.report_detail, name="report"),
     path(
         "laporan/<str:tracking_id>/aksi/<slug:action>/",

@@ -6,3 +6,10 @@ class StatsConfig(AppConfig):
     name = "aduan.stats"
     label = "stats"
     verbose_name = _("Statistik kinerja")
+
+    def ready(self) -> None:
+        from aduan.reports import hooks
+        from aduan.stats import cache, rollups
+
+        hooks.on_event_recorded(rollups.on_event_recorded)
+        cache.connect_signals()

@@ -1,5 +1,9 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from aduan.stats import inclusion
 
 app_name = "inclusion"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", inclusion.inclusion_page, name="index"),
+]

@@ -62,6 +62,11 @@ class Command(BaseCommand):
             )
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
+        if result.imported and not options["dry_run"]:
+            # History was replayed with hooks off: count it in the statistics rollups.
+            from aduan.stats.rollups import refresh_missing
+
+            refresh_missing()
         self._report(result, dry_run=options["dry_run"], errors_path=options["errors"])
 
     def _progress(self, result: ImportResult) -> None:

@@ -1,0 +1,510 @@
+"""Keeping the statistics rollups consistent with the reports.
+
+Upkeep: :func:`on_event_recorded` is a lifecycle hook subscriber (registered in
+``StatsConfig.ready``); it runs inside the transaction that wrote the event, recomputes
+the report's :class:`~aduan.stats.models.ReportFact` from the report row and applies
+the difference between the old and the new fact's contributions to the two
+:class:`~aduan.stats.models.MonthlyRollup` rows (agency key, region key) and the
+:class:`~aduan.stats.models.CategoryRollup` rows. Rollups therefore commit or roll back
+together with the change. History replayed under ``hooks.suppressed()`` (demo data,
+bulk import) is not seen by the hook: those commands call :func:`rebuild` afterwards.
+
+Recompute: :func:`rebuild` rewrites every fact from the raw reports and every rollup
+from the facts; :func:`check` does the same computation without writing and returns the
+drift (``aduan stats rebuild --check``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import F, Field, Model
+
+from aduan.reports.models import Report, ReportEvent
+from aduan.sla import calendar
+from aduan.stats import cache as stats_cache
+from aduan.stats.columns import (
+    CATEGORY_COLUMN_NAMES,
+    CATEGORY_COLUMNS,
+    COLUMN_NAMES,
+    COLUMNS,
+    OPEN_STATUSES,
+    contribution,
+)
+from aduan.stats.models import CategoryRollup, MonthlyRollup, ReportFact, ScopeKey
+
+WIB = ZoneInfo("Asia/Jakarta")
+DESK_TZ = "Asia/Jakarta"
+CHUNK = 5000
+
+REPORT_FIELDS = (
+    "pk",
+    "submitted_at",
+    "verified_at",
+    "dispatched_at",
+    "first_response_at",
+    "responded_at",
+    "closed_at",
+    "due_at",
+    "first_response_due_at",
+    "completion_due_at",
+    "status",
+    "rejection_reason",
+    "channel",
+    "type",
+    "category_id",
+    "region_id",
+    "bounce_count",
+    "rating",
+    "resolved",
+    "agency__path",
+    "agency__time_zone",
+)
+FACT_FIELDS = tuple(f.attname for f in ReportFact._meta.concrete_fields if f.attname != "report_id")
+
+
+# ------------------------------------------------------------------ working days
+
+
+class _WorkingDayTable:
+    """Cumulative working-day counts so a duration is two lookups, not a day loop.
+    Rebuilt when the cuti bersama data changes (same cache as the SLA calendar)."""
+
+    FIRST = date(2000, 1, 1)
+    LAST = date(2045, 12, 31)
+
+    def __init__(self) -> None:
+        self._leave: frozenset[date] | None = None
+        self._cum: list[int] = []
+
+    def _table(self) -> list[int]:
+        leave = calendar.collective_leave_dates()
+        if leave is not self._leave:
+            cum, total, day = [], 0, self.FIRST
+            while day <= self.LAST:
+                if calendar.is_working_day(day):
+                    total += 1
+                cum.append(total)
+                day += timedelta(days=1)
+            self._cum, self._leave = cum, leave
+        return self._cum
+
+    def between(self, start: datetime, end: datetime, tz: str) -> int:
+        first, last = calendar.local_date(start, tz), calendar.local_date(end, tz)
+        if last <= first:
+            return 0
+        if first < self.FIRST or last > self.LAST:
+            return calendar.working_days_between(start, end, tz)
+        cum = self._table()
+        return cum[(last - self.FIRST).days] - cum[(first - self.FIRST).days]
+
+
+working_days = _WorkingDayTable()
+
+
+# ------------------------------------------------------------------------- facts
+
+
+def compute_fact(row: dict[str, Any]) -> dict[str, Any]:
+    """The fact of one report (``row``: :data:`REPORT_FIELDS` values)."""
+    submitted: datetime = row["submitted_at"]
+    local_day = submitted.astimezone(WIB).date()
+    tz = row["agency__time_zone"] or DESK_TZ
+    status = row["status"]
+    dispatched_at, first_at = row["dispatched_at"], row["first_response_at"]
+    responded_at = row["responded_at"]
+    verified_at = row["verified_at"]
+    decided_at = verified_at or (row["closed_at"] if status == "rejected" else None)
+    dispatched = dispatched_at is not None
+    first_due, completion_due = row["first_response_due_at"], row["completion_due_at"]
+    followed_up = dispatched and responded_at is not None
+    return {
+        "month": local_day.replace(day=1),
+        "day": local_day,
+        "agency_path": row["agency__path"] or "",
+        "region_code": row["region_id"] or "",
+        "category_id": row["category_id"],
+        "channel": row["channel"],
+        "type": row["type"],
+        "status": status,
+        "rejection_reason": row["rejection_reason"] if status == "rejected" else "",
+        "verified": verified_at is not None or dispatched,
+        "dispatched": dispatched,
+        "followed_up": followed_up,
+        "first_response_on_time": (
+            first_at <= first_due if dispatched and first_at and first_due else None
+        ),
+        "completion_on_time": (
+            responded_at <= completion_due if followed_up and completion_due else None
+        ),
+        "verify_wd": (working_days.between(submitted, decided_at, DESK_TZ) if decided_at else None),
+        "first_response_wd": (
+            working_days.between(dispatched_at, first_at, tz)
+            if dispatched_at and first_at
+            else None
+        ),
+        "completion_wd": (
+            working_days.between(dispatched_at, responded_at, tz) if followed_up else None
+        ),
+        "bounce_count": row["bounce_count"],
+        "rating": row["rating"],
+        "resolved": row["resolved"],
+        "is_open": status in OPEN_STATUSES,
+        "due_at": row["due_at"],
+        "first_response_due_at": first_due if dispatched else None,
+        "completion_due_at": completion_due if dispatched else None,
+        "first_response_given": first_at is not None,
+    }
+
+
+def _report_rows(ids: Iterable[int] | None = None) -> Iterator[dict[str, Any]]:
+    qs = Report.objects.order_by("pk")
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    yield from qs.values(*REPORT_FIELDS).iterator(chunk_size=CHUNK)
+
+
+# ------------------------------------------------------------- incremental upkeep
+
+RollupKey = tuple[str, str, date]  # kind, key, month
+CategoryKey = tuple[str, str, date, int]
+
+
+@dataclass
+class _Deltas:
+    rollups: dict[RollupKey, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    categories: dict[CategoryKey, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+
+    def add(self, fact: dict[str, Any], sign: int) -> None:
+        main = contribution(COLUMNS, fact)
+        cat = contribution(CATEGORY_COLUMNS, fact)
+        for kind, key in _keys(fact):
+            target = self.rollups[(kind, key, fact["month"])]
+            for name, value in main.items():
+                if value:
+                    target[name] += sign * value
+            ctarget = self.categories[(kind, key, fact["month"], fact["category_id"] or 0)]
+            for name, value in cat.items():
+                if value:
+                    ctarget[name] += sign * value
+
+
+def _keys(fact: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    return (
+        (ScopeKey.ALL, ""),
+        (ScopeKey.AGENCY, fact["agency_path"]),
+        (ScopeKey.REGION, fact["region_code"]),
+    )
+
+
+def on_event_recorded(event: ReportEvent) -> None:
+    """Hook subscriber: refresh the report's fact and the rollups it counts in."""
+    refresh([event.report_id])
+
+
+def refresh(report_ids: Iterable[int]) -> int:
+    """Recompute the facts of these reports and apply the differences to the rollups.
+    Returns how many facts changed. Runs in (or opens) a transaction."""
+    ids = list(report_ids)
+    changed = 0
+    with transaction.atomic():
+        new_facts = {row["pk"]: compute_fact(row) for row in _report_rows(ids)}
+        old_facts = {
+            row.pop("report_id"): row
+            for row in ReportFact.objects.select_for_update()
+            .filter(report_id__in=ids)
+            .values("report_id", *FACT_FIELDS)
+        }
+        deltas = _Deltas()
+        for pk, new in new_facts.items():
+            old = old_facts.get(pk)
+            if old == new:
+                continue
+            changed += 1
+            if old is not None:
+                deltas.add(old, -1)
+                ReportFact.objects.filter(report_id=pk).update(**new)
+            else:
+                ReportFact.objects.create(report_id=pk, **new)
+            deltas.add(new, +1)
+        _apply(deltas)
+        if changed:
+            stats_cache.bump()
+    return changed
+
+
+def _apply(deltas: _Deltas) -> None:
+    for (kind, key, month), counters in deltas.rollups.items():
+        changes = {n: F(n) + v for n, v in counters.items() if v}
+        if not changes:
+            continue
+        MonthlyRollup.objects.bulk_create(
+            [MonthlyRollup(kind=kind, key=key, month=month)], ignore_conflicts=True
+        )
+        MonthlyRollup.objects.filter(kind=kind, key=key, month=month).update(**changes)
+    for (kind, key, month, category_id), counters in deltas.categories.items():
+        changes = {n: F(n) + v for n, v in counters.items() if v}
+        if not changes:
+            continue
+        CategoryRollup.objects.bulk_create(
+            [CategoryRollup(kind=kind, key=key, month=month, category_id=category_id)],
+            ignore_conflicts=True,
+        )
+        CategoryRollup.objects.filter(
+            kind=kind, key=key, month=month, category_id=category_id
+        ).update(**changes)
+
+
+def refresh_missing() -> int:
+    """Build the facts (and rollup contributions) of reports that have none: reports
+    created while hooks were suppressed (demo seeding, bulk import). Returns how many."""
+    from django.db.models import Exists, OuterRef
+
+    done = 0
+    while True:
+        ids = list(
+            Report.objects.filter(~Exists(ReportFact.objects.filter(report_id=OuterRef("pk"))))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:CHUNK]
+        )
+        if not ids:
+            return done
+        refresh(ids)
+        done += len(ids)
+
+
+# ---------------------------------------------------------------- full recompute
+
+
+@dataclass
+class Drift:
+    facts_checked: int = 0
+    facts_missing: int = 0
+    facts_stale: int = 0
+    facts_orphan: int = 0
+    rollup_rows_checked: int = 0
+    rollup_rows_wrong: int = 0
+    category_rows_wrong: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return (
+            self.facts_missing
+            + self.facts_stale
+            + self.facts_orphan
+            + self.rollup_rows_wrong
+            + self.category_rows_wrong
+        )
+
+    def note(self, text: str) -> None:
+        if len(self.examples) < 20:
+            self.examples.append(text)
+
+
+def _computed_facts() -> Iterator[tuple[int, dict[str, Any]]]:
+    for row in _report_rows():
+        yield row["pk"], compute_fact(row)
+
+
+def _rollups_from_facts() -> tuple[
+    dict[RollupKey, tuple[int, ...]], dict[CategoryKey, tuple[int, ...]]
+]:
+    """Every rollup row as aggregated from the stored facts (one grouped query per key
+    kind and table)."""
+    main: dict[RollupKey, tuple[int, ...]] = {}
+    cats: dict[CategoryKey, tuple[int, ...]] = {}
+    main_aggs = {c.name: c.aggregate() for c in COLUMNS}
+    cat_aggs = {c.name: c.aggregate() for c in CATEGORY_COLUMNS}
+    kinds = (
+        (ScopeKey.ALL, None),
+        (ScopeKey.AGENCY, "agency_path"),
+        (ScopeKey.REGION, "region_code"),
+    )
+    for kind, field_name in kinds:
+        by = [field_name] if field_name else []
+        for row in ReportFact.objects.order_by().values("month", *by).annotate(**main_aggs):
+            key = row[field_name] if field_name else ""
+            main[(str(kind), key, row["month"])] = tuple(row[n] for n in COLUMN_NAMES)
+        for row in (
+            ReportFact.objects.order_by().values("month", *by, "category_id").annotate(**cat_aggs)
+        ):
+            key = row[field_name] if field_name else ""
+            cats[(str(kind), key, row["month"], row["category_id"] or 0)] = tuple(
+                row[n] for n in CATEGORY_COLUMN_NAMES
+            )
+    return main, cats
+
+
+def _stored_rollups() -> tuple[
+    dict[RollupKey, tuple[int, ...]], dict[CategoryKey, tuple[int, ...]]
+]:
+    main = {
+        (r["kind"], r["key"], r["month"]): tuple(r[n] for n in COLUMN_NAMES)
+        for r in MonthlyRollup.objects.values("kind", "key", "month", *COLUMN_NAMES)
+    }
+    cats = {
+        (r["kind"], r["key"], r["month"], r["category_id"]): tuple(
+            r[n] for n in CATEGORY_COLUMN_NAMES
+        )
+        for r in CategoryRollup.objects.values(
+            "kind", "key", "month", "category_id", *CATEGORY_COLUMN_NAMES
+        )
+    }
+    return main, cats
+
+
+def _compare(
+    expected: dict[Any, tuple[int, ...]],
+    stored: dict[Any, tuple[int, ...]],
+    names: tuple[str, ...],
+    drift: Drift,
+    label: str,
+) -> int:
+    wrong = 0
+    for key in set(expected) | set(stored):
+        want = expected.get(key, (0,) * len(names))
+        have = stored.get(key, (0,) * len(names))
+        if want != have:
+            wrong += 1
+            diff = {n: (h, w) for n, h, w in zip(names, have, want, strict=True) if h != w}
+            drift.note(f"{label} {key}: stored→expected {diff}")
+    return wrong
+
+
+def check() -> Drift:
+    """Recompute everything from raw reports without writing; return the drift."""
+    drift = Drift()
+    stored_iter = ReportFact.objects.order_by("report_id").values("report_id", *FACT_FIELDS)
+    stored: dict[int, dict[str, Any]] = {}
+    seen: set[int] = set()
+    buffer: list[tuple[int, dict[str, Any]]] = []
+
+    def flush() -> None:
+        if not buffer:
+            return
+        ids = [pk for pk, _f in buffer]
+        stored.clear()
+        for row in stored_iter.filter(report_id__in=ids):
+            stored[row.pop("report_id")] = row
+        for pk, fact in buffer:
+            have = stored.get(pk)
+            if have is None:
+                drift.facts_missing += 1
+                drift.note(f"fact missing for report {pk}")
+            elif have != fact:
+                drift.facts_stale += 1
+                diff = {k: (have[k], v) for k, v in fact.items() if have[k] != v}
+                drift.note(f"fact of report {pk}: stored→expected {diff}")
+        buffer.clear()
+
+    for pk, fact in _computed_facts():
+        drift.facts_checked += 1
+        seen.add(pk)
+        buffer.append((pk, fact))
+        if len(buffer) >= CHUNK:
+            flush()
+    flush()
+    drift.facts_orphan = ReportFact.objects.count() - (drift.facts_checked - drift.facts_missing)
+    expected_main, expected_cats = _rollups_from_facts()
+    stored_main, stored_cats = _stored_rollups()
+    drift.rollup_rows_checked = len(expected_main)
+    drift.rollup_rows_wrong = _compare(expected_main, stored_main, COLUMN_NAMES, drift, "rollup")
+    drift.category_rows_wrong = _compare(
+        expected_cats, stored_cats, CATEGORY_COLUMN_NAMES, drift, "category rollup"
+    )
+    return drift
+
+
+def _insert(model: type[Model], columns: list[str], rows: list[list[Any]]) -> None:
+    """Plain multi-row insert (COPY on PostgreSQL): bulk_create's per-value machinery
+    costs minutes at a million rows. Values are adapted per column type here."""
+    if not rows:
+        return
+    fields = [cast(Field[Any, Any], model._meta.get_field(c)) for c in columns]
+    ops = connection.ops
+    adapters: list[Any] = []
+    for f in fields:
+        kind = f.get_internal_type()
+        if kind == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        elif kind == "DateField":
+            adapters.append(ops.adapt_datefield_value)
+        else:
+            adapters.append(None)
+    names = ", ".join(ops.quote_name(f.column) for f in fields)
+    table = ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        adapted = [
+            [v if a is None or v is None else a(v) for a, v in zip(adapters, row, strict=True)]
+            for row in rows
+        ]
+        marks = ", ".join(["%s"] * len(columns))
+        # Identifiers come from the model's metadata, quoted; values are parameters.
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(sql, adapted)
+
+
+def rebuild() -> tuple[int, int]:
+    """Rewrite all facts from raw reports and all rollups from the facts, in one
+    transaction. Returns (facts, rollup rows)."""
+    columns = ["report_id", *FACT_FIELDS]
+    with transaction.atomic():
+        ReportFact.objects.all().delete()
+        batch: list[list[Any]] = []
+        facts = 0
+        for pk, fact in _computed_facts():
+            batch.append([pk, *(fact[f] for f in FACT_FIELDS)])
+            if len(batch) >= CHUNK:
+                _insert(ReportFact, columns, batch)
+                facts += len(batch)
+                batch = []
+        _insert(ReportFact, columns, batch)
+        facts += len(batch)
+        return facts, rebuild_rollups()
+
+
+def rebuild_rollups() -> int:
+    """Rewrite the rollup tables from the stored facts."""
+    main, cats = _rollups_from_facts()
+    with transaction.atomic():
+        MonthlyRollup.objects.all().delete()
+        CategoryRollup.objects.all().delete()
+        _insert(
+            MonthlyRollup,
+            ["kind", "key", "month", *COLUMN_NAMES],
+            [[k, key, m, *v] for (k, key, m), v in main.items()],
+        )
+        _insert(
+            CategoryRollup,
+            ["kind", "key", "month", "category_id", *CATEGORY_COLUMN_NAMES],
+            [[k, key, m, c, *v] for (k, key, m, c), v in cats.items()],
+        )
+        stats_cache.bump()
+    return len(main)
+
+
+__all__ = [
+    "Drift",
+    "check",
+    "compute_fact",
+    "on_event_recorded",
+    "rebuild",
+    "refresh",
+    "refresh_missing",
+]
