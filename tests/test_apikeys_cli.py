@@ -44,7 +44,7 @@ def test_create_without_name_gets_a_default(world):
         (["--agency", "NOPE", "--scopes", "read"], "No agency"),
         (["--agency", "32.73", "--scopes", "read,admin"], "admin"),
         (["--agency", "32.73", "--scopes", ","], "Unknown or empty"),
-        (["--agency", "DESK", "--scopes", "read"], "national desk"),
+        (["--agency", "DESK", "--scopes", "read,write"], "read-only"),
     ],
 )
 def test_create_refuses_clearly(world, args, message):
@@ -96,3 +96,9 @@ def test_list_when_empty(world):
     out, err = run("list")
 
     assert out == "" and "No API keys" in err
+
+
+def test_the_desk_may_hold_a_read_only_key_for_triage_suggestions(world):
+    run("create", "--agency", "DESK", "--scopes", "read")
+    key = ApiKey.objects.get()
+    assert key.agency.kind == "desk" and key.scopes == ["read"]

@@ -124,7 +124,7 @@ def test_transition_table_allows_exactly_the_listed_sources(world, action, statu
         ("dispatch", "bandung_officer"),
         ("dispatch", "coordinator"),
         ("dispatch", "reporter"),
-        ("dispatch", "system"),
+        ("request_info", "system"),  # the system only dispatches (triage auto-dispatch)
         ("request_info", "bandung_admin"),
         ("reject", "surabaya_officer"),
     ],

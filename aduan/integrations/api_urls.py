@@ -5,6 +5,7 @@ from django.urls import path
 
 from aduan.integrations import docs
 from aduan.integrations.api import actions, views
+from aduan.triage import api as triage_api
 
 app_name = "agency-api"
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path(f"{R}/respond", actions.RespondView.as_view(), name="report-respond"),
     path(f"{R}/return-to-desk", actions.ReturnToDeskView.as_view(), name="report-return"),
     path(f"{R}/notes", actions.NoteView.as_view(), name="report-notes"),
+    path(f"{R}/triage", triage_api.ReportTriageView.as_view(), name="report-triage"),
     path(
         f"{R}/attachments/<str:token>",
         views.AgencyAttachmentView.as_view(),

@@ -113,7 +113,8 @@ TRANSITIONS: dict[str, Rule] = {
     "dispatch": Rule(
         frozenset({S.SUBMITTED}),
         S.DISPATCHED,
-        frozenset({DESK}),
+        # The system dispatches when the desk has enabled triage auto-dispatch.
+        frozenset({DESK, SYSTEM}),
         label=_("Diverifikasi dan didisposisikan"),
     ),
     "request_info": Rule(

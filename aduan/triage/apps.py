@@ -6,3 +6,9 @@ class TriageConfig(AppConfig):
     name = "aduan.triage"
     label = "triage"
     verbose_name = _("Triase")
+
+    def ready(self) -> None:
+        from aduan.reports import hooks
+        from aduan.triage import services
+
+        hooks.on_event_recorded(services.record_event)

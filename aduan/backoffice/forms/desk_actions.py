@@ -98,6 +98,11 @@ class DispatchForm(ActionForm):
         field.queryset = selectors.dispatch_targets()  # validation: any active agency
         # Display: a short, relevant list; the full catalogue has thousands of units.
         field.widget.choices = self._grouped_choices(agency_search)
+        if agency_search and not self.is_bound:
+            # A search for an exact code (the triage suggestion's one-click link) selects it.
+            exact = [a for a in self._searched if a.code.lower() == agency_search.lower()]
+            if exact:
+                self.initial["agency"] = exact[0].code
         self.initial.setdefault(
             "agency", report.requested_agency.code if report.requested_agency else ""
         )
@@ -119,7 +124,8 @@ class DispatchForm(ActionForm):
             if fresh:
                 groups.append((str(label), [(a.code, agency_label(a)) for a in fresh]))
 
-        group(_("Hasil pencarian"), selectors.agency_search(agency_search))
+        self._searched = selectors.agency_search(agency_search)
+        group(_("Hasil pencarian"), self._searched)
         group(_("Dipilih pelapor"), selectors.requested_subtree(self.report))
         group(_("Di wilayah laporan"), selectors.regional_agencies(self.report))
         chosen = self.data.get(self.add_prefix("agency")) if self.is_bound else None

@@ -49,8 +49,6 @@ class Command(BaseCommand):
 
     def _create(self, code: str, raw_scopes: str, name: str) -> None:
         agency = _agency(code)
-        if agency.kind == Agency.Kind.DESK:
-            raise CommandError("The national desk is not an agency that can hold API keys.")
         if not agency.is_active:
             raise CommandError(f"Agency {code} is inactive.")
         scopes = [s.strip() for s in raw_scopes.split(",") if s.strip()]
@@ -60,6 +58,10 @@ class Command(BaseCommand):
                 f"Unknown or empty scopes: {', '.join(unknown) or '(none)'}; "
                 f"choose from {', '.join(Scope.values)}."
             )
+        if agency.kind == Agency.Kind.DESK and set(scopes) != {Scope.READ}:
+            # The desk handles no reports through the agency API; its key only reads the
+            # triage suggestions (GET /api/v1/agency/reports/{id}/triage).
+            raise CommandError("The national desk's keys are read-only: use --scopes read.")
         key, raw = services.api_key_issue(
             agency=agency, name=name or f"{agency.code} (CLI)", scopes=scopes, via="cli"
         )
