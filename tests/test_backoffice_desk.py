@@ -104,19 +104,30 @@ def test_queue_query_count_is_bounded(
 # ---- the report page: desk view ---------------------------------------------------------
 
 
-def test_desk_sees_originals_public_versions_and_similar_reports(client: Any, world: Any) -> None:
+def test_desk_sees_originals_public_versions_and_duplicate_candidates(
+    client: Any, world: Any
+) -> None:
+    from aduan.dedup.services import index_report
+
+    body = "Jalan rusak parah berlubang besar di depan SDN Sukasari, sudah tiga bulan."
     r = recent(
         title="Jalan rusak di depan SDN Sukasari",
-        body="Hubungi saya di 0812 3456 7890 soal jalan rusak ini.",
+        body=body + " Hubungi saya di 0812 3456 7890 soal jalan rusak ini.",
         region=world.region_bandung,
     )
-    twin = recent(title="Jalan rusak parah dekat SDN Sukasari", region=world.region_bandung)
-    elsewhere = recent(title="Jalan rusak di depan SDN Sukasari", region=world.region_surabaya)
-    unrelated = recent(title="Air PDAM tidak mengalir", region=world.region_bandung)
+    twin = recent(title="Jalan rusak dekat SDN Sukasari", body=body, region=world.region_bandung)
+    elsewhere = recent(title="Jalan rusak di SDN Sukasari", body=body, region=world.region_surabaya)
+    unrelated = recent(
+        title="Air PDAM tidak mengalir",
+        body="Air PDAM tidak mengalir tiga hari di perumahan kami.",
+        region=world.region_bandung,
+    )
+    for each in (r, elsewhere, unrelated, twin):
+        index_report(each)
     html = text(as_user(client, world.desk).get(staff_url(r)))
     assert "0812 3456 7890" in html  # the original, for staff
     assert "[telepon disamarkan]" in html  # and the public version
-    similar = html[html.index("Laporan serupa") :]
+    similar = html[html.index("Kemungkinan duplikat") :]
     assert twin.tracking_id in similar
     assert elsewhere.tracking_id not in similar
     assert unrelated.tracking_id not in similar

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from django.utils import translation
 
 from aduan.backoffice.presenters import deadline_view, local_text
-from aduan.backoffice.selectors import significant_words
 
 WIB, WIT = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Jayapura")
 
@@ -35,8 +34,3 @@ def test_the_agency_zone_decides_the_day_and_the_label() -> None:
     with translation.override("id"):
         assert local_text(deadline, "Asia/Jayapura") == "1 Des 2026, 23.59 WIT"
         assert local_text(deadline, "Asia/Makassar") == "1 Des 2026, 22.59 WITA"
-
-
-def test_significant_words_skip_filler() -> None:
-    assert significant_words("Jalan rusak di depan SDN 1 Sukasari") == ["sukasari", "rusak"]
-    assert significant_words("di ke 12") == []

@@ -7,11 +7,10 @@ functions only shape querysets already scoped there (or scope them through it).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from aduan.agencies.models import Agency
@@ -26,8 +25,6 @@ DESK_STATUSES = (S.SUBMITTED, S.NEEDS_INFO)
 AGENCY_OPEN_STATUSES = (S.DISPATCHED, S.IN_PROGRESS, S.RESPONDED, S.ESCALATED)
 # Never loaded for lists: the reporter's identity has no business in a list query.
 IDENTITY_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
-SIMILAR_WINDOW = timedelta(days=90)
-SIMILAR_LIMIT = 5
 
 
 # ---- shared filters ---------------------------------------------------------------------
@@ -189,55 +186,6 @@ def agency_lineage(agency: Agency | None) -> list[Agency]:
     codes = [code for code in agency.path.split("/") if code]
     found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
     return [found[c] for c in codes if c in found]
-
-
-_STOPWORDS = frozenset(
-    # Words in nearly every complaint title that say nothing about its subject.
-    """
-    yang untuk dengan tidak dari pada sudah belum kami saya mohon tolong adalah karena
-    dalam akan atau juga oleh agar bisa masih sangat para kepada tersebut sekitar depan
-    belakang ada ini itu sejak hingga sampai setiap banyak sering warga kota kabupaten
-    desa kelurahan kecamatan jalan
-    """.split()  # noqa: SIM905
-)
-_WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
-
-
-def significant_words(title: str, limit: int = 6) -> list[str]:
-    """The longest distinct non-trivial words of a title: a crude but predictable
-    fingerprint until the triage classifier exists (DESIGN.md §7)."""
-    words = {w for w in _WORD.findall(title.lower()) if w not in _STOPWORDS}
-    return sorted(words, key=lambda w: (-len(w), w))[:limit]
-
-
-def similar_reports(report: Report, *, now: datetime) -> list[Report]:
-    """Recent reports from the same region sharing words with the title, best first."""
-    words = significant_words(report.title)
-    if not words:
-        return []
-    matches = [Q(title__icontains=w) for w in words]
-    any_match = matches[0]
-    for q in matches[1:]:
-        any_match |= q
-    score = sum(
-        (
-            Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
-            for q in matches
-        ),
-        start=Value(0, output_field=IntegerField()),
-    )
-    qs = Report.objects.exclude(pk=report.pk).filter(
-        any_match, submitted_at__gte=now - SIMILAR_WINDOW
-    )
-    if report.region_id:
-        qs = qs.filter(region_id=report.region_id)
-    return list(
-        qs.annotate(score=score)
-        .filter(score__gte=min(2, len(words)))
-        .select_related("agency")
-        .only("tracking_id", "title", "status", "submitted_at", "agency__name")
-        .order_by("-score", "-submitted_at")[:SIMILAR_LIMIT]
-    )
 
 
 def merge_target(raw_tracking_id: str) -> Report | None:

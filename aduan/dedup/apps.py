@@ -6,3 +6,9 @@ class DedupConfig(AppConfig):
     name = "aduan.dedup"
     label = "dedup"
     verbose_name = _("Laporan serupa")
+
+    def ready(self) -> None:
+        from aduan.dedup import subscribers
+        from aduan.reports import hooks
+
+        hooks.on_event_recorded(subscribers.event_recorded)

@@ -1,5 +1,10 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from aduan.dedup import views
 
 app_name = "dedup"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.groups, name="groups"),
+    path("<int:pk>/abaikan/", views.dismiss, name="dismiss"),
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -175,7 +175,13 @@ def _coordinates(
     return Decimal(f"{lat:.6f}"), Decimal(f"{lon:.6f}")
 
 
+REFILE_EVERY = 12  # one report in 12 re-files an earlier one (citizens do; issue 6)
+REFILE_LAG = 7
+
+
 def make_plan(seq: int, *, book: Catalogue, now: datetime, citizen: Any) -> Plan:
+    if seq % REFILE_EVERY == REFILE_EVERY - 1:
+        return _refiling(seq, seq - REFILE_LAG, book=book, now=now, citizen=citizen)
     rng = random.Random(f"aduan-demo-{seq}")
     focus = rng.random() < FOCUS_SHARE
     topic = _weighted(rng, REGIONAL_TOPICS if focus else TOPICS)
@@ -237,3 +243,39 @@ def make_plan(seq: int, *, book: Catalogue, now: datetime, citizen: Any) -> Plan
         misroute_to=misroute,
         needs_inspection=topic.type == "complaint" and rng.random() < topic.inspection,
     )
+
+
+def _refiling(seq: int, source: int, *, book: Catalogue, now: datetime, citizen: Any) -> Plan:
+    """Another citizen reports the same problem at the same place a few days later,
+    through another channel and in other words (the desk's duplicate finder at work)."""
+    base = make_plan(source, book=book, now=now, citizen=citizen)
+    rng = random.Random(f"aduan-demo-refile-{seq}")
+    submitted_at = min(
+        base.submitted_at + timedelta(days=rng.uniform(0.5, 20)), now - timedelta(hours=1)
+    )
+    writer = Writer(rng, base.writer.place, (submitted_at - timedelta(days=1)).date())
+    writer.values = {**base.writer.values, "tanggal": base.writer.values["tanggal"]}
+    channel = rng.choice([c for c in CHANNELS if c != base.submission.channel])
+    if channel == Channel.SMS:
+        title, body = writer.title(base.issue), writer.sms_body(base.issue)
+    else:
+        title, body = writer.title(base.issue), writer.body(base.issue)
+    name, email, phone_number = _identity(rng, channel, None)
+    submission = replace(
+        base.submission,
+        title=title,
+        body=body,
+        channel=channel,
+        requested_agency=None,
+        category=None,
+        is_anonymous=rng.random() < 0.2,
+        reporter_name=name,
+        reporter_email=email,
+        reporter_phone=phone_number,
+        latitude=None,
+        longitude=None,
+    )
+    return replace(
+        base, seq=seq, writer=writer, submission=submission, reporter=None,
+        submitted_at=submitted_at, misroute_to=None,
+    )  # fmt: skip

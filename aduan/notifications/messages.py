@@ -160,6 +160,10 @@ def reporter_event(event: ReportEvent, channel: str) -> Message:
     with reporter_language(report):
         status = status_label(report)
         message = event_message_for_reporter(event)
+        if event.action == "archive" and report.merged_into_id:
+            from aduan.dedup.followers import merge_notice_text  # merged as a duplicate
+
+            message = merge_notice_text(report)
         reason = rejection_text(event)
         if channel == Notification.Channel.SMS:
             return Message(subject="", body=sms_text(report, status, message or reason))

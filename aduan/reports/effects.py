@@ -117,7 +117,11 @@ def _archive(
 ) -> Agency | None:
     target = change.merged_into
     if target is not None:
-        if target.pk == report.pk or target.merged_into_id is not None:
+        if (
+            target.pk == report.pk
+            or target.merged_into_id is not None
+            or target.status in (Status.ARCHIVED, Status.REJECTED)
+        ):
             raise MissingInput(str(_("Laporan induk tidak valid.")), field="merged_into")
         updates["merged_into"] = target
     updates["closed_at"] = now

@@ -1,0 +1,60 @@
+"""``{% duplicate_candidates report %}`` for the desk's report page, and the public
+"N orang melaporkan masalah ini" pieces for the tracking page and the public list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from aduan.dedup import selectors
+from aduan.reports.access import StaffScope
+from aduan.reports.tracking import display
+
+register = template.Library()
+
+
+@register.inclusion_tag("dedup/candidates.html", takes_context=True)
+def duplicate_candidates(context: template.Context, report: Any) -> dict[str, Any]:
+    request = context.get("request")
+    scope = getattr(request, "staff_scope", None)
+    allowed = isinstance(scope, StaffScope) and selectors.can_review(scope)
+    return {
+        "allowed": allowed,
+        "report": report,
+        "rows": selectors.candidates_for(report) if allowed else [],
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("dedup/merge_status.html")
+def merge_status(report: Any, viewer: Any = None) -> dict[str, Any]:
+    """On a merged report's tracking page: where handling continues. On a main report:
+    how many people reported the problem. The main report is linked only where its page
+    shows more than a status (not confidential) or to the merged report's own reporter."""
+    main = report.merged_into if report.merged_into_id else None
+    is_reporter = bool(getattr(viewer, "is_reporter", False))
+    return {
+        "main": main,
+        "link_main": main is not None and (is_reporter or not main.is_confidential),
+        "count": 0 if main is not None else selectors.reporter_count(report),
+    }
+
+
+@register.simple_tag
+def reporter_counts(reports: Any) -> dict[int, int]:
+    """``{% reporter_counts page.object_list as counts %}``: one query for a page."""
+    return selectors.merged_counts([r.pk for r in reports])
+
+
+@register.inclusion_tag("dedup/reporter_count_meta.html")
+def reporter_count_meta(counts: dict[int, int], report: Any) -> dict[str, Any]:
+    merged = counts.get(report.pk, 0)
+    return {"count": merged + 1 if merged else 0}
+
+
+@register.filter
+def dedup_tracking(tracking_id: str) -> str:
+    """``7KQ2MXH4PT`` → ``7KQ2M-XH4PT``."""
+    return display(tracking_id) if tracking_id else ""
