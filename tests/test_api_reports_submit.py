@@ -333,3 +333,20 @@ def test_wrong_method_is_a_405_json_error(api, world, method, url):
 
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.django_db
+def test_a_huge_coordinate_is_a_clear_400_not_a_crash(client: Any, world: Any) -> None:
+    response = client.post(
+        "/api/v1/reports",
+        {
+            "title": "Jalan rusak",
+            "body": "Jalan berlubang di depan pasar.",
+            "region": "32.73",
+            "latitude": 1e30,
+            "longitude": 107.6,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "latitude"

@@ -216,6 +216,8 @@ class CodeField(serializers.SlugRelatedField):
     def to_internal_value(self, data: Any) -> Model:
         if not isinstance(data, str):
             self.fail("invalid")
+        if "\x00" in data:  # no code holds NUL, and PostgreSQL refuses to look one up
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
         return super().to_internal_value(data.strip())
 
 

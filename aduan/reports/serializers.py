@@ -66,6 +66,8 @@ class CoordinateField(serializers.FloatField):
 
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
         value = super().to_internal_value(data)
+        # Range first: a huge number (1e30) cannot be rounded to 6 decimals at all.
+        self.run_validators(value)
         return Decimal(repr(value)).quantize(Decimal("0.000001"))
 
 

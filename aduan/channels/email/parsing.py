@@ -110,7 +110,9 @@ def header(msg: Message, name: str) -> str:
         value = msg.get(name)
     except Exception:  # a header the parser cannot make sense of counts as absent
         return ""
-    return one_line(_unescape(str(value))) if value is not None else ""
+    # clean_text: NUL and control characters in a header (a raw 8-bit Subject) would
+    # otherwise reach the database, which PostgreSQL refuses.
+    return one_line(clean_text(_unescape(str(value)))) if value is not None else ""
 
 
 def _sender(msg: Message) -> tuple[str, str]:

@@ -181,7 +181,9 @@ def _text(data: Mapping[str, Any], name: str, *, required: bool = False, limit: 
             % {"field": name, "limit": limit},
             field=name,
         )
-    return value
+    # GSM 03.38 puts "@" at code 0x00 and gateways pass it on as NUL, which the message
+    # log cannot hold (PostgreSQL refuses NUL in text): the "@" it stood for.
+    return value.replace("\x00", "@")
 
 
 def _moment(value: Any) -> datetime | None:
