@@ -17,6 +17,15 @@ from aduan.sla import calendar, deadlines
 from tests.factories import staff
 
 
+def pytest_ignore_collect(collection_path: Any, config: pytest.Config) -> bool | None:
+    """tests/browser (a live server and Chromium) runs only when asked for by path:
+    ``make test-browser``; plain ``make test`` leaves it out."""
+    if collection_path.name == "browser" and collection_path.parent.name == "tests":
+        wanted = any("browser" in str(arg) for arg in config.args)
+        return None if wanted else True
+    return None
+
+
 @dataclass
 class World:
     desk_agency: Agency
