@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +72,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "aduan.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for slow mobile connections (static files come precompressed).
+    "django.middleware.gzip.GZipMiddleware",
+    "aduan.core.dbrouting.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +86,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After CSRF and the session: per-client limits of tracking, submission and login.
+    "aduan.core.ratelimit.RateLimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,6 +134,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast when the server is down (a 503 in seconds, not a hung worker).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("ADUAN_DB_CONNECT_TIMEOUT", "3")
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -145,12 +158,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         )
     }
 
+# Scale-out: a streaming replica for public and dashboard reads (aduan/core/dbrouting.py).
+if os.environ.get("ADUAN_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["ADUAN_REPLICA_DATABASE_URL"],
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["OPTIONS"] = {
+            "connect_timeout": int(os.environ.get("ADUAN_DB_CONNECT_TIMEOUT", "3"))
+        }
+DATABASE_ROUTERS = ["aduan.core.dbrouting.ReplicaRouter"]
+# A database that cannot be reached answers 503 with this Retry-After (aduan.core.views).
+ADUAN_RETRY_AFTER_SECONDS = int(os.environ.get("ADUAN_RETRY_AFTER_SECONDS", "5"))
+# The sweep re-queues notices and webhook deliveries whose task was lost (a crash between
+# commit and enqueue, a worker killed mid-send) after 5–30 minutes; fault-injection runs
+# shrink those waits with a factor below 1.
+ADUAN_SAFETY_NET_SCALE = float(os.environ.get("ADUAN_SAFETY_NET_SCALE", "1"))
+# URL names or namespaces whose GET/HEAD requests may read from the replica.
+ADUAN_REPLICA_URLS = [
+    u.strip()
+    for u in os.environ.get(
+        "ADUAN_REPLICA_URLS",
+        "stats,inclusion,opendata,stats-api,reports:home,reports:list",
+    ).split(",")
+    if u.strip()
+]
+# A browser that has just written reads from the primary this long (read-your-writes).
+ADUAN_REPLICA_STICKY_SECONDS = int(os.environ.get("ADUAN_REPLICA_STICKY_SECONDS", "15"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by all web processes on one machine (rate-limit counters, throttles); a
 # multi-machine deployment points ADUAN_CACHE_LOCATION at a shared directory or swaps the
 # backend for Redis.
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": os.environ.get(
             "ADUAN_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
@@ -158,6 +202,10 @@ CACHES = {
         "LOCATION": os.environ.get("ADUAN_CACHE_LOCATION", str(DATA_DIR / "cache")),
     }
 }
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    # Dashboard figures are cached per agency, region and period (aduan/stats/cache.py):
+    # far more than the file cache's default 300 entries.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 20000}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -230,10 +278,18 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Scale-out: tasks in Redis, run by RQ workers (`aduan worker` picks the right runner).
+ADUAN_REDIS_URL = os.environ.get("ADUAN_REDIS_URL", "")
+if ADUAN_REDIS_URL:
+    TASKS["default"]["BACKEND"] = "django_tasks_rq.RQBackend"
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": ADUAN_REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 
 EMAIL_BACKEND = os.environ.get(
     "ADUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# For django.core.mail.backends.filebased.EmailBackend (one file per message).
+EMAIL_FILE_PATH = os.environ.get("ADUAN_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("ADUAN_FROM_EMAIL", "Aduan <no-reply@aduan.localhost>")
 EMAIL_HOST = os.environ.get("ADUAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ADUAN_EMAIL_PORT", "25"))
@@ -266,16 +322,51 @@ ADUAN_EMAIL_MAX_BYTES = int(os.environ.get("ADUAN_EMAIL_MAX_BYTES", str(15 * 102
 ADUAN_OPEN311_JURISDICTION = os.environ.get("ADUAN_OPEN311_JURISDICTION", "aduan.go.id")
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(float(os.environ.get("ADUAN_SESSION_HOURS", "12")) * 3600)
 CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Strict CSP: no inline script or style anywhere (django-csp 4).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Rate limits per client address (aduan.core.ratelimit); behind a trusted reverse proxy set
+# ADUAN_CLIENT_IP_HEADER (e.g. HTTP_X_REAL_IP) or every client shares the proxy's limit.
+ADUAN_CLIENT_IP_HEADER = os.environ.get("ADUAN_CLIENT_IP_HEADER", "")
+ADUAN_RATE_TRACK_PER_MINUTE = int(os.environ.get("ADUAN_RATE_TRACK_PER_MINUTE", "30"))
+ADUAN_RATE_TRACK_MISSES_PER_HOUR = int(os.environ.get("ADUAN_RATE_TRACK_MISSES_PER_HOUR", "20"))
+ADUAN_RATE_SUBMISSIONS_PER_HOUR = int(os.environ.get("ADUAN_RATE_SUBMISSIONS_PER_HOUR", "20"))
+ADUAN_RATE_LOGIN_PER_10_MINUTES = int(os.environ.get("ADUAN_RATE_LOGIN_PER_10_MINUTES", "30"))
 if env_bool("ADUAN_HTTPS"):
+    # Production: a real secret from the environment, never the development key.
+    if "ADUAN_SECRET_KEY" not in os.environ:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("ADUAN_HTTPS is on: set ADUAN_SECRET_KEY (50+ random chars).")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies: HTTPS only, this host only, whole site.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("ADUAN_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ADUAN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("ADUAN_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView
 from aduan.core.views import api_not_found, healthz
 from aduan.integrations.docs import api_docs
 
+handler500 = "aduan.core.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

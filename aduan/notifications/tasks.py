@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -29,8 +30,8 @@ BACKOFF_BASE_MINUTES = 1
 BACKOFF_FACTOR = 5  # 1, 5, 25, 125, 625 minutes: the last try is ~13 hours after the first
 # A queued notice whose time came this long ago has lost its task (a crash between commit
 # and enqueue on a non-transactional backend, or a backend that cannot defer).
-STALE_AFTER = timedelta(minutes=10)
-STUCK_AFTER = timedelta(minutes=30)
+STALE_AFTER = timedelta(minutes=10) * settings.ADUAN_SAFETY_NET_SCALE
+STUCK_AFTER = timedelta(minutes=30) * settings.ADUAN_SAFETY_NET_SCALE
 # Past this, a notice is stale news: it is marked failed (visible on the staff page, where
 # it can be sent again by hand) rather than sent days late.
 GIVE_UP_AFTER = timedelta(days=2)

@@ -56,7 +56,7 @@ RETRY_DELAYS = (
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 TIMEOUT_SECONDS = 10
-LEASE = timedelta(minutes=5)  # far longer than one POST can take (10 s timeout)
+LEASE = timedelta(minutes=5) * settings.ADUAN_SAFETY_NET_SCALE  # ≫ one POST (10 s timeout)
 # Pause an endpoint after this many failed tries in a row spanning at least this long
 # (a short restart of the receiver should not need a person to resume it), or as soon as
 # any delivery is abandoned.
@@ -64,7 +64,7 @@ PAUSE_AFTER_FAILURES = 10
 PAUSE_MIN_FAILING = timedelta(hours=1)
 # A due delivery whose time came this long ago has lost its task (crash, or a backend
 # that cannot schedule for later): the sweep queues it again.
-STALE_AFTER = timedelta(minutes=5)
+STALE_AFTER = timedelta(minutes=5) * settings.ADUAN_SAFETY_NET_SCALE
 BATCH = 100
 EXCERPT_CHARS = 500
 

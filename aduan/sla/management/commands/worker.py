@@ -6,12 +6,14 @@ import socket
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker
 
 from aduan.notifications.digest import digest_if_due
 from aduan.sla.sweep import sweep
+from aduan.triage.training import retrain_if_due
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.ADUAN_REDIS_URL:
+            self._handle_rq(options)
+            return
         worker = Worker(
             queue_names=["default"],
             interval=options["task_interval"],
@@ -55,6 +60,25 @@ class Command(BaseCommand):
         finally:
             stop.set()
 
+    def _handle_rq(self, options: dict[str, Any]) -> None:
+        """Scale-out mode: tasks come from Redis through RQ; the sweep runs beside them."""
+        import django_rq
+
+        rq_worker = django_rq.get_worker("default", job_class="django_tasks_rq.Job")
+        if options["once"]:
+            self._sweep_once()
+            rq_worker.work(burst=True)
+            return
+        stop = threading.Event()
+        sweeper = threading.Thread(
+            target=self._sweep_forever, args=(stop, options["sweep_interval"]), daemon=True
+        )
+        sweeper.start()
+        try:
+            rq_worker.work(with_scheduler=False)
+        finally:
+            stop.set()
+
     def _sweep_once(self) -> None:
         result = sweep()
         self.stdout.write(f"sweep acted: {result.total} {result.acted} SLA: {result.sla}")
@@ -72,6 +96,12 @@ class Command(BaseCommand):
                 digest_if_due()
             except Exception:  # keep sweeping after a transient database error
                 logger.exception("SLA sweep failed; retrying in %s s", interval)
+            try:
+                # Routing suggestions: retrain when the model is older than
+                # ADUAN_TRIAGE_RETRAIN_HOURS (default 24); seconds of CPU, once a day.
+                retrain_if_due()
+            except Exception:
+                logger.exception("triage retraining failed")
             finally:
                 connection.close()
             stop.wait(interval)

@@ -1,0 +1,258 @@
+"""Intake and lookup through the production server, each against a bare baseline.
+
+    .venv/bin/python bench/http_bench.py [--seconds 20] [--threads 8] [--workers 2]
+
+Starts gunicorn (the same command line as ``aduan serve``) on 127.0.0.1 with
+``bench.baseline_settings`` — the project's settings and URLs plus two bare views — on
+whatever database ``DATABASE_URL`` names (SQLite under ADUAN_DATA_DIR by default; the
+database must be migrated and hold reference data: ``aduan migrate && aduan loadrefdata``).
+Then, one phase after the other, for ``--seconds`` each with ``--threads`` keep-alive
+clients:
+
+* intake:   ``POST /api/v1/reports`` (validation, tracking ID, event, deadlines,
+            notification queued, all in one transaction) vs ``POST /bench/insert`` (one
+            comparable row, nothing else);
+* lookup:   ``GET /api/v1/reports/{id}`` vs ``GET /bench/lookup/{id}`` (one indexed row
+            as JSON), on IDs that exist;
+* list:     ``GET /laporan/`` (the public list page) vs the same bare lookup.
+
+It prints requests/s, client p50/p99, and server time p50/p99 read from gunicorn's access
+log (``%(L)s``, the time the server spent on each request), with the ratio to the
+baseline. ``--json`` prints one JSON object too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from common import NO_RATE_LIMITS
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 58190
+LOG_LINE = re.compile(r'"(?P<m>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<s>\d+) \S+ (?P<t>[\d.]+)s')
+
+
+def start_server(workers: int, threads: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **NO_RATE_LIMITS, "DJANGO_SETTINGS_MODULE": "bench.baseline_settings"}
+    sys.path.insert(0, str(ROOT))
+    subprocess.run(
+        [sys.executable, "-m", "aduan.cli", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    from aduan.core.management.commands.serve import ACCESS_LOG_FORMAT
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "aduan.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{PORT}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        str(log),
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", PORT)) == 0:
+                return proc
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGTERM)
+    raise SystemExit("gunicorn did not start")
+
+
+def hammer(
+    seconds: float, threads: int, make: Any, ok: tuple[int, ...] = (200, 201)
+) -> dict[str, Any]:
+    """``make()`` → (method, path, body|None); run them from keep-alive clients."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = defaultdict(int)
+    answers: list[bytes] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def loop() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        mine: list[float] = []
+        while time.monotonic() < deadline:
+            method, path, body = make()
+            headers = {"Content-Type": "application/json"} if body else {}
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                status = resp.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                status, data = 0, b""
+            mine.append(time.perf_counter() - started)
+            with lock:
+                statuses[status] += 1
+                if status in (200, 201) and len(answers) < 5000:
+                    answers.append(data)
+        with lock:
+            latencies.extend(mine)
+
+    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    started = time.monotonic()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.monotonic() - started
+    good = sum(n for s, n in statuses.items() if s in ok)
+    return {
+        "rate": good / elapsed,
+        "client_p50_ms": pct(latencies, 0.5),
+        "client_p99_ms": pct(latencies, 0.99),
+        "statuses": dict(statuses),
+        "answers": answers,
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
+
+
+def server_times(log: Path, prefix: str, since: int) -> tuple[dict[str, float], int]:
+    """Server-side p50/p99 (ms) of requests whose path starts with ``prefix``."""
+    lines = log.read_text().splitlines()
+    times = []
+    for line in lines[since:]:
+        m = LOG_LINE.search(line)
+        if m and m["path"].startswith(prefix):
+            times.append(float(m["t"]))
+    return {"server_p50_ms": pct(times, 0.5), "server_p99_ms": pct(times, 0.99)}, len(lines)
+
+
+def body(i: int) -> bytes:
+    return json.dumps(
+        {
+            "title": f"Lampu jalan padam {i}",
+            "body": "Lampu penerangan jalan di depan pasar padam sejak seminggu, rawan "
+            f"kecelakaan malam hari. Mohon segera diperbaiki. ({i})",
+            "region": "32.73",
+        }
+    ).encode()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server-threads", type=int, default=4)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    args.seconds = min(args.seconds, 600.0)
+    log = Path(tempfile.mkstemp(prefix="aduan-bench-", suffix=".log")[1])
+    server = start_server(args.workers, args.server_threads, log)
+    results: dict[str, Any] = {}
+    counter = iter(range(10**9))
+    try:
+        seen = 0
+        phases = (
+            ("intake", lambda: ("POST", "/api/v1/reports", body(next(counter))), "/api/v1/reports"),
+            (
+                "intake_baseline",
+                lambda: ("POST", "/bench/insert", body(next(counter))),
+                "/bench/insert",
+            ),
+        )
+        for name, make, prefix in phases:
+            r = hammer(args.seconds, args.threads, make)
+            times, seen = server_times(log, prefix, seen)
+            r.update(times)
+            results[name] = r
+        ids = [json.loads(a)["tracking_id_raw"] for a in results["intake"]["answers"]]
+        ids += [json.loads(a)["tracking_id"] for a in results["intake_baseline"]["answers"]]
+        if not ids:
+            raise SystemExit("no report was created: check the server log")
+        lookups = (
+            (
+                "lookup",
+                lambda: ("GET", f"/api/v1/reports/{random.choice(ids)}", None),
+                "/api/v1/reports/",
+            ),
+            (
+                "lookup_baseline",
+                lambda: ("GET", f"/bench/lookup/{random.choice(ids)}", None),
+                "/bench/lookup/",
+            ),
+            ("public_list", lambda: ("GET", "/laporan/", None), "/laporan/"),
+        )
+        for name, make, prefix in lookups:
+            r = hammer(args.seconds, args.threads, make)
+            times, seen = server_times(log, prefix, seen)
+            r.update(times)
+            results[name] = r
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    for r in results.values():
+        r.pop("answers", None)
+    ratios = {
+        "intake_vs_baseline": results["intake"]["rate"]
+        / max(results["intake_baseline"]["rate"], 1e-9),
+        "lookup_vs_baseline": results["lookup"]["rate"]
+        / max(results["lookup_baseline"]["rate"], 1e-9),
+        "list_vs_lookup_baseline": results["public_list"]["rate"]
+        / max(results["lookup_baseline"]["rate"], 1e-9),
+    }
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
+    django.setup()
+    from django.db import connection
+
+    from aduan.reports.models import Report
+
+    print(f"database: {connection.vendor}, reports: {Report.objects.count():,}")
+    print(
+        f"{'phase':<17}{'req/s':>9}{'client p50':>12}{'client p99':>12}"
+        f"{'server p50':>12}{'server p99':>12}  statuses"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:<17}{r['rate']:>9.1f}{r['client_p50_ms']:>12.1f}{r['client_p99_ms']:>12.1f}"
+            f"{r['server_p50_ms']:>12.1f}{r['server_p99_ms']:>12.1f}  {r['statuses']}"
+        )
+    for name, value in ratios.items():
+        print(f"{name}: {value:.2f}")
+    if args.json:
+        print(json.dumps({"database": connection.vendor, "phases": results, "ratios": ratios}))
+    log.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
