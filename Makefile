@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_REPORTS ?= 400
 
-.PHONY: run test venv lint typecheck check setup clean translations worker
+.PHONY: run test test-browser audit-deps venv lint typecheck check setup clean translations worker
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ worker: venv
 
 test: venv
 	$(BIN)/pytest -n 2 --dist loadfile
+
+# Real-browser journeys, axe-core accessibility audit, page weights (Debian's Chromium;
+# installs it and axe-core when missing; screenshots under test-artifacts/).
+test-browser: venv
+	bash scripts/install_browser_deps.sh
+	$(BIN)/pytest tests/browser -p no:xdist
+
+# Known vulnerabilities in the pinned dependencies (needs PyPI's JSON API).
+audit-deps: venv
+	bash scripts/audit_deps.sh
 
 lint: venv
 	$(BIN)/ruff check .
