@@ -16,12 +16,14 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-# Migrate, load reference and demo data (idempotent), serve with gunicorn.
+# Migrate, load reference and demo data (idempotent), train the triage model on the
+# demo dispatches, serve with gunicorn.
 setup: venv
 	$(BIN)/aduan migrate --noinput -v0
 	$(BIN)/aduan collectstatic --noinput -v0
 	$(BIN)/aduan loadrefdata
 	$(BIN)/aduan seed --demo --reports $(DEMO_REPORTS)
+	$(BIN)/aduan triage train
 
 run: setup
 	$(BIN)/aduan serve --host $(HOST) --port $(PORT)
