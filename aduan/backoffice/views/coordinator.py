@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from aduan.accounts.guards import staff_required
 from aduan.backoffice import performance, presenters, selectors
-from aduan.backoffice.views.common import paginate, refuse, scope_of
+from aduan.backoffice.views.common import coordinator_choice, paginate, scope_of
 from aduan.reports import access
 
 
@@ -21,15 +20,11 @@ from aduan.reports import access
 @staff_required
 def coordinator(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    if not (scope.mentored_agencies or scope.is_desk):
-        return refuse(request, _("Halaman ini khusus untuk koordinator lokal."))
-    code = request.GET.get("instansi", "")[:60]
-    requested = selectors.agency_by_code(code)
-    if code and requested is None:
-        raise Http404
-    roots = access.coordinator_agencies(scope, requested)
-    if roots is None:
-        raise Http404  # an agency the coordinator does not mentor
+    choice = coordinator_choice(request, scope)
+    if isinstance(choice, HttpResponse):
+        return choice
+    requested, roots = choice.requested, choice.roots
+    assert roots is not None
     now = timezone.now()
     context: dict[str, Any] = {
         "groups": performance.coordinator_overview(roots, now=now),

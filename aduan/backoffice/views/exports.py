@@ -1,8 +1,9 @@
 """Downloads of the staff lists: the same rows as the page, with the same filters.
 
-Each view repeats its page's access decision with the same functions from
-:mod:`aduan.reports.access` and builds the list with the same selector and filter form,
-so an export can never hold a report its page would not show.
+Each view takes its page's access decision from the same function
+(:func:`aduan.backoffice.views.common.inbox_choice` / ``coordinator_choice``) and builds
+the list with the same selector and filter form, so an export can never hold a report its
+page would not show.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET
 from aduan.accounts.guards import staff_required
 from aduan.backoffice import exports, selectors
 from aduan.backoffice.forms.filters import InboxFilterForm, QueueFilterForm
-from aduan.backoffice.views.common import refuse, scope_of
+from aduan.backoffice.views.common import coordinator_choice, inbox_choice, refuse, scope_of
 from aduan.backoffice.views.desk import DESK_ONLY
 from aduan.reports import access
 
@@ -44,16 +45,11 @@ def desk_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def inbox_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     _check_format(fmt)
     scope = scope_of(request)
-    if not (scope.working_agencies or scope.is_desk):
-        return refuse(request, _("Kotak masuk hanya untuk petugas dan admin instansi."))
-    code = request.GET.get("instansi", "")[:60]
-    requested = selectors.agency_by_code(code)
-    if code and requested is None:
-        raise Http404
-    roots = access.inbox_agencies(scope, requested)
+    choice = inbox_choice(request, scope)
+    if isinstance(choice, HttpResponse):
+        return choice
+    requested, roots = choice.requested, choice.roots
     if roots is None:
-        if requested is not None:
-            raise Http404
         return _choose_agency(request)
     form = InboxFilterForm(request.GET or None, units=selectors.units_within(roots))
     qs = selectors.inbox_list(
@@ -68,15 +64,10 @@ def inbox_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def coordinator_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     _check_format(fmt)
     scope = scope_of(request)
-    if not (scope.mentored_agencies or scope.is_desk):
-        return refuse(request, _("Halaman ini khusus untuk koordinator lokal."))
-    code = request.GET.get("instansi", "")[:60]
-    requested = selectors.agency_by_code(code)
-    if code and requested is None:
-        raise Http404
-    roots = access.coordinator_agencies(scope, requested)
-    if roots is None:
-        raise Http404
+    choice = coordinator_choice(request, scope)
+    if isinstance(choice, HttpResponse):
+        return choice
+    requested = choice.requested
     if requested is None:
         # The coordinator page lists reports only for one chosen agency.
         return _choose_agency(request)

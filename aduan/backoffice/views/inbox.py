@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from aduan.accounts.guards import staff_required
 from aduan.backoffice import presenters, selectors
 from aduan.backoffice.forms.filters import InboxFilterForm
-from aduan.backoffice.views.common import paginate, refuse, scope_of
+from aduan.backoffice.views.common import inbox_choice, paginate, scope_of
 from aduan.reports import access
 
 
@@ -21,16 +20,11 @@ from aduan.reports import access
 @staff_required
 def inbox(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    if not (scope.working_agencies or scope.is_desk):
-        return refuse(request, _("Kotak masuk hanya untuk petugas dan admin instansi."))
-    code = request.GET.get("instansi", "")[:60]
-    requested = selectors.agency_by_code(code)
-    if code and requested is None:
-        raise Http404
-    roots = access.inbox_agencies(scope, requested)
+    choice = inbox_choice(request, scope)
+    if isinstance(choice, HttpResponse):
+        return choice
+    requested, roots = choice.requested, choice.roots
     if roots is None:
-        if requested is not None:
-            raise Http404  # an agency outside the user's subtree
         # The desk has no inbox of its own: it picks an agency first.
         choose: dict[str, Any] = {"agencies": selectors.top_level_agencies(), "roots": []}
         return render(request, "backoffice/inbox.html", choose)
