@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -183,9 +184,14 @@ def _ranking(period: Period, now: datetime) -> tuple[ComplianceResult, datetime 
         group_counts.append(Count(group, labels[group], len(entries)))
         previous: float | None = None
         rank = 0
+        ranked: list[tuple[float | None, int | None, Any, Any, Any]] = []
         for position, (index, agency, c, parts) in enumerate(entries, start=1):
             if index != previous:
                 rank, previous = position, index
+            ranked.append((index, rank, agency, c, parts))
+        for agency, c, parts in sorted(unrated.get(group, []), key=lambda e: e[0].name):
+            ranked.append((None, None, agency, c, parts))  # no index: listed last, unranked
+        for index, place, agency, c, parts in ranked:
             code, label = predicate(index, settings)
             rows.append(
                 ComplianceRow(
@@ -199,26 +205,7 @@ def _ranking(period: Period, now: datetime) -> tuple[ComplianceResult, datetime 
                     index=index,
                     predicate=code,
                     predicate_label=label,
-                    rank=rank,
-                    peers=len(entries),
-                    components=parts,
-                )
-            )
-        for agency, c, parts in sorted(unrated.get(group, []), key=lambda e: e[0].name):
-            code, label = predicate(None, settings)
-            rows.append(
-                ComplianceRow(
-                    agency_code=agency.code,
-                    agency_name=agency.name,
-                    agency_kind=agency.kind,
-                    peer_group=group,
-                    peer_group_label=labels[group],
-                    received=c["received"],
-                    dispatched=c["dispatched"],
-                    index=None,
-                    predicate=code,
-                    predicate_label=label,
-                    rank=None,
+                    rank=place,
                     peers=len(entries),
                     components=parts,
                 )
