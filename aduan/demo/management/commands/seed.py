@@ -32,6 +32,14 @@ class Command(BaseCommand):
             default=DEFAULT_REPORTS,
             help=_("Jumlah laporan demo (bawaan: %(default)s)."),
         )
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help=_(
+                "Isi massal untuk uji skala (jutaan laporan, COPY di PostgreSQL) ke basis "
+                "data yang belum berisi laporan."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["demo"]:
@@ -39,6 +47,23 @@ class Command(BaseCommand):
             raise CommandError(_("Tambahkan --demo untuk membuat data demo."))
         if options["reports"] < 0:
             raise CommandError(_("--reports tidak boleh negatif."))
+        if options["bulk"]:
+            from aduan.demo.bulk import bulk_seed
+
+            bulk = bulk_seed(reports=options["reports"], log=self.stdout.write)
+            self.stdout.write(
+                _(
+                    "Isi massal selesai: %(reports)d laporan (%(open)d masih terbuka), "
+                    "%(events)d peristiwa, dalam %(seconds).0f detik."
+                )
+                % {
+                    "reports": bulk.reports,
+                    "open": bulk.open_reports,
+                    "events": bulk.events,
+                    "seconds": bulk.seconds,
+                }
+            )
+            return
         result = seed_demo(reports=options["reports"], log=self.stdout.write)
         if result.reports_created:
             # Seeding replays history with hooks off: index the reports for duplicates.
