@@ -30,18 +30,24 @@ def bulk(n: int = N) -> str:
     from aduan.demo.bulk import bulk_seed
 
     out = StringIO()
-    result = bulk_seed(reports=n, now=NOW, log=out.write, progress=False)
+    result = bulk_seed(reports=n, now=NOW, log=lambda line: print(line, file=out), progress=False)
     return f"{out.getvalue()}\n{result}"
 
 
-@pytest.fixture
-def seeded() -> None:
+def test_bulk_seed_writes_what_the_lifecycle_would() -> None:
     call_command("loadrefdata", stdout=StringIO())
     bulk()
+    # One seeding, several properties (each seeding costs seconds).
+    chain_and_statistics_are_consistent()
+    every_report_ends_in_the_state_its_last_transition_entered()
+    deadlines_are_the_sla_engines()
+    # A database with reports is refused, untouched.
+    with pytest.raises(CommandError, match="tanpa laporan"):
+        bulk(5)
+    assert Report.objects.count() == N
 
 
-@pytest.mark.usefixtures("seeded")
-def test_rows_events_chain_and_statistics_are_consistent() -> None:
+def chain_and_statistics_are_consistent() -> None:
     assert Report.objects.count() == N
     # The event chain verifies end to end, and the head points at its last row.
     for result in chain.verify_all():
@@ -65,8 +71,7 @@ def test_rows_events_chain_and_statistics_are_consistent() -> None:
         assert result.ok, result
 
 
-@pytest.mark.usefixtures("seeded")
-def test_every_report_ends_in_the_state_its_last_transition_entered() -> None:
+def every_report_ends_in_the_state_its_last_transition_entered() -> None:
     last: dict[int, str] = {}
     first: dict[int, str] = {}
     for report_id, action, to_status in ReportEvent.objects.order_by("seq").values_list(
@@ -87,8 +92,7 @@ def test_every_report_ends_in_the_state_its_last_transition_entered() -> None:
     assert years[NOW.year - 1] > years[NOW.year - 4]
 
 
-@pytest.mark.usefixtures("seeded")
-def test_deadlines_are_the_sla_engines() -> None:
+def deadlines_are_the_sla_engines() -> None:
     dispatched = Report.objects.filter(status=Status.DISPATCHED).select_related("agency")[:20]
     assert dispatched
     for report in dispatched:
@@ -109,13 +113,6 @@ def test_deadlines_are_the_sla_engines() -> None:
     ids = list(Report.objects.values_list("tracking_id", flat=True))
     assert len(set(ids)) == len(ids)
     assert all(normalize(i) == i for i in ids)
-
-
-@pytest.mark.usefixtures("seeded")
-def test_refuses_a_database_that_has_reports() -> None:
-    with pytest.raises(CommandError, match="tanpa laporan"):
-        bulk(5)
-    assert Report.objects.count() == N
 
 
 def test_command_line() -> None:

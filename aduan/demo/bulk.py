@@ -106,7 +106,10 @@ def _ts(moment: datetime) -> int:
 
 
 class Clock:
-    """UTC seconds → the strings the database and the hash chain take, cached per day."""
+    """UTC seconds → the strings the database and the hash chain take (tables per day
+    and per second of the day: formatting dates is a large share of the work)."""
+
+    HMS = [f"{s // HOUR:02d}:{s % HOUR // 60:02d}:{s % 60:02d}" for s in range(DAY)]
 
     def __init__(self) -> None:
         self._days: dict[int, str] = {}
@@ -118,19 +121,14 @@ class Clock:
             text = self._days[d] = (EPOCH + timedelta(days=d)).strftime("%Y-%m-%d")
         return text
 
-    def sql(self, ts: int | datetime | None) -> str | None:
+    def sql(self, ts: int | None) -> str | None:
         if ts is None:
             return None
-        if isinstance(ts, datetime):
-            ts = int(ts.timestamp())
-        rest = ts % DAY
-        return f"{self.day(ts)} {rest // HOUR:02d}:{rest % HOUR // 60:02d}:{rest % 60:02d}"
+        return f"{self.day(ts)} {self.HMS[ts % DAY]}"
 
     def iso(self, ts: int) -> str:
         """As :func:`aduan.audit.chain._canonical_value` writes a datetime."""
-        rest = ts % DAY
-        hms = f"{rest // HOUR:02d}:{rest % HOUR // 60:02d}:{rest % 60:02d}"
-        return f"{self.day(ts)}T{hms}.000000+00:00"
+        return f"{self.day(ts)}T{self.HMS[ts % DAY]}.000000+00:00"
 
 
 class Deadlines:
@@ -197,7 +195,9 @@ class Template:
 class References:
     """Everything a generated report points at, loaded once."""
 
-    def __init__(self, *, horizon: datetime, log: Callable[[str], None]) -> None:
+    def __init__(
+        self, *, horizon: datetime, log: Callable[[str], None], templates: int = TEMPLATES
+    ) -> None:
         agencies = list(
             Agency.objects.filter(is_active=True).values_list(
                 "pk", "code", "kind", "region_id", "time_zone", "path", "parent_id"
@@ -245,17 +245,17 @@ class References:
             )
             if code in by_code
         }
-        self.templates = self._templates(book, horizon, log)
+        self.templates = self._templates(book, horizon, log, templates)
 
     @staticmethod
     def _templates(
-        book: accounts.Accounts, horizon: datetime, log: Callable[[str], None]
+        book: accounts.Accounts, horizon: datetime, log: Callable[[str], None], count: int
     ) -> list[Template]:
-        log(_("Menyiapkan %(n)d naskah laporan contoh …") % {"n": TEMPLATES})
+        log(_("Menyiapkan %(n)d naskah laporan contoh …") % {"n": count})
         catalogue = Catalogue()
         citizen = book.user(accounts.REPORTER_EMAIL)
         out = []
-        for seq in range(TEMPLATES):
+        for seq in range(count):
             plan = make_plan(seq, book=catalogue, now=horizon, citizen=citizen)
             s = plan.submission
             identity = {
@@ -317,287 +317,417 @@ class References:
         return body, (rng.choice(units) if units and rng.random() < 0.5 else None)
 
 
-# ------------------------------------------------------------------ one report's story
+# ------------------------------------------------------------------ story shapes
+#
+# Playing the lifecycle's decisions costs far more than writing the rows, so each
+# report reuses one of a library of recorded paths ("shapes"), moved in time by whole
+# weeks (weekdays and office hours stay what they were) and cut at the present. Every
+# deadline is recomputed for the report's own dates and time zone from the recipe the
+# shape recorded, and the statistics fact is computed from the report's own row.
+
+WEEK = 7 * DAY
+SHAPES = 12_000  # per library: destinations with and without a unit to forward to
+COMPLETION = "completion"  # the report's own completion limit (type, inspection)
+RESPONSE = "\x00response"  # an event message slot: the template's follow-up text
+DESK_SLOT = "desk"
+OPEN = frozenset(s.value for s in (S.SUBMITTED, S.NEEDS_INFO, S.DISPATCHED, S.IN_PROGRESS,
+                                   S.RESPONDED, S.ESCALATED))  # fmt: skip
+# A recipe: (limit key, anchor time, zone slot), or ("max", recipe, recipe).
+Recipe = tuple[Any, ...]
+STATE_FIELDS = (
+    "status", "agency", "verified_at", "dispatched_at", "first_response_at", "responded_at",
+    "closed_at", "rejection_reason", "bounce_count", "rating", "resolved", "due_at",
+    "auto_at", "first_response_due_at", "completion_due_at",
+)  # fmt: skip
+TIME_FIELDS = ("verified_at", "dispatched_at", "first_response_at", "responded_at", "closed_at")
+DUE_FIELDS = ("due_at", "auto_at", "first_response_due_at", "completion_due_at")
 
 
 class Stop(Exception):
     """The next step lies in the future: the report stays where it is."""
 
 
-class Story:
-    """One report's path through the lifecycle, as rows (no database access)."""
+@dataclass(frozen=True)
+class EventSpec:
+    action: str
+    from_status: str
+    to_status: str
+    actor_kind: str
+    user: str | None  # "desk", "reporter", "officer" (of the actor's agency) or None
+    actor_agency: str | None  # slot
+    agency: str | None  # slot: "T" target, "U" unit, "W" wrong agency, "O" Ombudsman
+    reason: str
+    message: str  # or RESPONSE
+    public: str
+    visibility: str
+    ts: int
 
-    __slots__ = ("clock", "due", "events", "horizon", "prompt", "refs", "rng", "row")
 
-    def __init__(self, refs: References, rng: random.Random, due: Deadlines, horizon: int):
-        self.refs, self.rng, self.due, self.horizon = refs, rng, due, horizon
+@dataclass
+class Shape:
+    t0: int
+    events: list[EventSpec]
+    times: list[int]
+    snapshots: list[dict[str, Any]]  # the state after each event
+
+
+class Recorder:
+    """Records one path through the lifecycle (the demo stories' odds), with agencies as
+    slots and deadlines as recipes."""
+
+    def __init__(self, rng: random.Random, due: Deadlines) -> None:
+        self.rng, self.due = rng, due
+
+    def record(self, t0: int, *, has_unit: bool) -> Shape:
+        self.state: dict[str, Any] = dict.fromkeys(STATE_FIELDS)
+        self.state.update(status="", bounce_count=0, rejection_reason="")
+        self.shape = Shape(t0, [], [], [])
+        self.clock = t0
+        self.prompt = True
+        self._event("submit", t0, actor="reporter", user="reporter", target=S.SUBMITTED)
+        with suppress(Stop):
+            self._desk(has_unit)
+        return self.shape
 
     # -- plumbing
+    def _value(self, recipe: Recipe | None) -> int | None:
+        """A recipe's time while recording (zone: WIB; recomputed per report later)."""
+        if recipe is None:
+            return None
+        if recipe[0] == "max":
+            return max(self._value(recipe[1]) or 0, self._value(recipe[2]) or 0)
+        key = K.COMPLETION_COMPLAINT if recipe[0] == COMPLETION else recipe[0]
+        return self.due.due(key, recipe[1], DESK_TZ)
+
     def _at(self, hours: float, office_hours: bool = True) -> int:
         when = self.clock + int(hours * HOUR)
         if office_hours:
             when = office(when, self.rng)
-        if when > self.horizon:
-            raise Stop
+        if when - self.shape.t0 > 3 * 365 * DAY:
+            raise Stop  # a path longer than three years is not followed further
         return max(when, self.clock + 60)
 
-    def _tz(self) -> str:
-        agency = self.row["agency_id"]
-        return self.refs.tz.get(agency, DESK_TZ) if agency else DESK_TZ
-
     def _event(
-        self, action: str, when: int, *, actor: str, user: int | None = None,
-        actor_agency: int | None = None, reason: str = "", message: str = "",
-        public: str = "", target: str | None = None,
+        self, action: str, when: int, *, actor: str, user: str | None = None,
+        actor_agency: str | None = None, reason: str = "", message: str = "",
+        target: str | None = None,
     ) -> None:  # fmt: skip
+        state = self.state
         rule = TRANSITIONS.get(action)
-        old = self.row["status"] if action != "submit" else ""
+        old = state["status"]
         new = target or (rule.target if rule and rule.target else old)
-        self.events.append(
-            (action, old, new, user, actor, actor_agency, self.row["agency_id"], reason,
-             message, public, rule.visibility if rule else "public", when)
-        )  # fmt: skip
-        self.row["status"] = new
-        self.clock = when
-
-    def _staff(self) -> tuple[int | None, int | None]:
-        agency = self.row["agency_id"]
-        return self.refs.officers.get(agency), agency
-
-    def _set_deadlines(self, state: str, action: str) -> None:
-        row, tz, now = self.row, self._tz(), self.clock
-        if state == S.SUBMITTED:
-            row["due_at"], row["auto_at"] = self.due.due(K.VERIFY, now, DESK_TZ), None
-        elif state == S.NEEDS_INFO:
-            row["due_at"], row["auto_at"] = None, self.due.due(K.NEEDS_INFO_EXPIRY, now, tz)
-        elif state in (S.DISPATCHED, S.ESCALATED):
-            key = deadlines.completion_key(
-                report_type=row["type"], needs_inspection=row["needs_inspection"]
-            )
-            first = self.due.due(K.FIRST_RESPONSE, now, tz)
-            row["first_response_due_at"] = row["due_at"] = first
-            row["completion_due_at"] = self.due.due(key, now, tz)
-            row["auto_at"] = None
-        elif state == S.IN_PROGRESS:
-            if action == "reporter_reply":
-                reply = self.due.due(K.FIRST_RESPONSE, now, tz)
-                previous = row["completion_due_at"]
-                row["due_at"] = max(reply, previous) if previous else reply
-            else:
-                row["due_at"] = (
-                    row["completion_due_at"]
-                    if row["first_response_at"]
-                    else row["first_response_due_at"]
-                )
-            row["auto_at"] = None
-        elif state == S.RESPONDED:
-            row["due_at"], row["auto_at"] = None, self.due.due(K.AUTO_CLOSE, now, tz)
-        else:
-            row["due_at"] = row["auto_at"] = None
-
-    def _do(self, action: str, when: int, **event: Any) -> None:
-        self._event(action, when, **event)
-        self._set_deadlines(self.row["status"], action)
-
-    # -- the paths
-    def play(self, row: dict[str, Any], tpl: Template, destination: tuple[int, int | None]) -> None:
-        self.row, self.clock = row, row["submitted_at"]
-        self.events: list[tuple[Any, ...]] = []
-        self._event(
-            "submit", self.clock, actor="reporter", user=row["reporter_id"], target=S.SUBMITTED
+        public = (
+            "" if message == RESPONSE or not (rule and rule.message_public) else redact(message)
         )
-        self._set_deadlines(S.SUBMITTED, "submit")
-        with suppress(Stop):
-            self._desk(tpl, destination)
-        row["updated_at"] = self.clock
+        self.shape.events.append(
+            EventSpec(action, old, str(new), actor, user, actor_agency, state["agency"], reason,
+                      message, public, str(rule.visibility if rule else "public"), when)
+        )  # fmt: skip
+        state["status"] = new
+        self.clock = when
+        self._deadlines(new, action)
+        self.shape.times.append(when)
+        self.shape.snapshots.append(dict(state))
 
+    def _deadlines(self, status: str, action: str) -> None:
+        """:func:`aduan.reports.effects.deadline_fields`, as recipes."""
+        st, now, slot = self.state, self.clock, self.state["agency"] or DESK_SLOT
+        if status == S.SUBMITTED:
+            st["due_at"], st["auto_at"] = (K.VERIFY, now, DESK_SLOT), None
+        elif status == S.NEEDS_INFO:
+            st["due_at"], st["auto_at"] = None, (K.NEEDS_INFO_EXPIRY, now, slot)
+        elif status in (S.DISPATCHED, S.ESCALATED):
+            st["first_response_due_at"] = st["due_at"] = (K.FIRST_RESPONSE, now, slot)
+            st["completion_due_at"] = (COMPLETION, now, slot)
+            st["auto_at"] = None
+        elif status == S.IN_PROGRESS:
+            if action == "reporter_reply":
+                reply = (K.FIRST_RESPONSE, now, slot)
+                previous = st["completion_due_at"]
+                st["due_at"] = ("max", reply, previous) if previous else reply
+            elif action != "rate":
+                st["due_at"] = (
+                    st["completion_due_at"]
+                    if st["first_response_at"]
+                    else st["first_response_due_at"]
+                )
+            st["auto_at"] = None
+        elif status == S.RESPONDED:
+            if action != "rate":
+                st["due_at"], st["auto_at"] = None, (K.AUTO_CLOSE, now, slot)
+        else:
+            st["due_at"] = st["auto_at"] = None
+
+    # -- the paths (the odds of aduan.demo.story)
     def _desk_delay(self) -> float:
         rng = self.rng
         return rng.uniform(60, 150) if rng.random() < 0.12 else rng.uniform(1, 30)
 
-    def _desk(self, tpl: Template, destination: tuple[int, int | None]) -> None:
-        rng, row, desk = self.rng, self.row, self.refs.desk_user
+    def _desk(self, has_unit: bool) -> None:
+        rng, st = self.rng, self.state
         when = self._at(self._desk_delay())
         roll = rng.random()
-        as_desk = {"actor": "staff", "user": desk, "actor_agency": self.refs.desk_agency}
+        desk = {"actor": "staff", "user": DESK_SLOT, "actor_agency": DESK_SLOT}
         if roll < 0.07:
             reason = rng.choices(REJECT_CODES, REJECT_WEIGHTS)[0]
-            message = texts.REJECT_MESSAGES[reason]
-            self._do("reject", when, reason=reason, message=message, **as_desk)
-            row["rejection_reason"], row["closed_at"] = reason, when
+            st["rejection_reason"], st["closed_at"] = reason, when
+            self._event(
+                "reject", when, reason=reason, message=texts.REJECT_MESSAGES[reason], **desk
+            )
             return
         if roll < 0.19:
-            self._do("request_info", when, message=rng.choice(texts.REQUEST_INFO), **as_desk)
+            self._event("request_info", when, message=rng.choice(texts.REQUEST_INFO), **desk)
             if rng.random() >= 0.55:
-                expiry = row["auto_at"] + rng.randrange(60, 3600)
-                if expiry > self.horizon:
-                    raise Stop
-                self._do("expire", expiry, actor="system")
-                row["rejection_reason"], row["closed_at"] = "incomplete", expiry
+                expiry = (self._value(st["auto_at"]) or when) + rng.randrange(60, 3600)
+                st["rejection_reason"], st["closed_at"] = "incomplete", expiry
+                self._event("expire", expiry, actor="system", reason="incomplete")
                 return
             answer = self._at(rng.uniform(4, 120), office_hours=False)
-            reporter = {"actor": "reporter", "user": row["reporter_id"]}
-            self._do("provide_info", answer, message=rng.choice(texts.PROVIDE_INFO), **reporter)
+            self._event("provide_info", answer, actor="reporter", user="reporter",
+                        message=rng.choice(texts.PROVIDE_INFO))  # fmt: skip
             when = self._at(self._desk_delay())
-        target, unit = destination
         if rng.random() < 0.05:
-            wrong = self.refs.national[rng.randrange(len(self.refs.national))]
-            if wrong != target:
-                self._dispatch(wrong, when)
-                if rng.random() < 0.5:
-                    self._do("accept", self._at(rng.uniform(4, 48)), actor="staff",
-                             user=self._staff()[0], actor_agency=wrong)  # fmt: skip
-                back = self._at(rng.uniform(4, 72))
-                row["agency_id"] = None
-                row["bounce_count"] += 1
-                row["first_response_due_at"] = row["completion_due_at"] = None
-                self._do("return_to_desk", back, actor="staff", actor_agency=wrong,
-                         reason=rng.choice(RETURN_REASONS), message=RETURN_MESSAGE)  # fmt: skip
-                when = self._at(self._desk_delay())
-        self._dispatch(target, when)
-        self._agency(tpl, unit)
+            self._dispatch("W", when)
+            if rng.random() < 0.5:
+                self._event("accept", self._at(rng.uniform(4, 48)), actor="staff",
+                            user="officer", actor_agency="W")  # fmt: skip
+            back = self._at(rng.uniform(4, 72))
+            st["agency"] = None
+            st["bounce_count"] += 1
+            st["first_response_due_at"] = st["completion_due_at"] = None
+            self._event("return_to_desk", back, actor="staff", user="officer", actor_agency="W",
+                        reason=rng.choice(RETURN_REASONS), message=RETURN_MESSAGE)  # fmt: skip
+            when = self._at(self._desk_delay())
+        self._dispatch("T", when)
+        self._agency(has_unit)
 
-    def _dispatch(self, agency: int, when: int) -> None:
-        row = self.row
-        row["agency_id"], row["dispatched_at"] = agency, when
-        row["verified_at"] = row["verified_at"] or when
-        row["first_response_at"] = None
-        self.clock = when
-        self._do("dispatch", when, actor="staff", user=self.refs.desk_user,
-                 actor_agency=self.refs.desk_agency)  # fmt: skip
+    def _dispatch(self, slot: str, when: int) -> None:
+        st = self.state
+        st["agency"], st["dispatched_at"] = slot, when
+        st["verified_at"] = st["verified_at"] or when
+        st["first_response_at"] = None
+        self._event("dispatch", when, actor="staff", user=DESK_SLOT, actor_agency=DESK_SLOT)
 
-    def _agency(self, tpl: Template, unit: int | None) -> None:
-        rng, row = self.rng, self.row
+    def _staff(self) -> dict[str, Any]:
+        return {"actor": "staff", "user": "officer", "actor_agency": self.state["agency"]}
+
+    def _agency(self, has_unit: bool) -> None:
+        rng, st = self.rng, self.state
         behaviour = rng.choices(("prompt", "slow", "stalled"), weights=(62, 25, 13))[0]
         self.prompt = behaviour == "prompt"
         if behaviour == "stalled" and rng.random() < 0.3:
-            self._maybe_escalate(tpl)
+            self._maybe_escalate()
             return
-        user, home = self._staff()
         delay = rng.uniform(2, 40) if self.prompt else rng.uniform(60, 200)
-        self._do("accept", self._at(delay), actor="staff", user=user, actor_agency=home)
-        if unit is not None:
+        self._event("accept", self._at(delay), **self._staff())
+        if has_unit and rng.random() < 0.85:
             when = self._at(rng.uniform(0.5, 30))
-            row["agency_id"] = unit
-            self._do("forward", when, actor="staff", user=user, actor_agency=home)
+            home = self._staff()
+            st["agency"] = "U"
+            self._event("forward", when, **home)
         if rng.random() < 0.5:
-            self._message("update", self._at(rng.uniform(12, 120)), rng.choice(tpl.updates))
+            self._message("update", self._at(rng.uniform(12, 120)), rng.choice(texts.EARLY_UPDATES))
         if behaviour == "stalled":
-            self._maybe_escalate(tpl)
+            self._maybe_escalate()
             return
-        self._message("respond", self._response_time(), tpl.response)
+        self._message("respond", self._response_time(), RESPONSE)
         self._after_response()
 
     def _message(self, action: str, when: int, message: str) -> None:
-        row = self.row
-        if row["first_response_at"] is None:
-            row["first_response_at"] = when
+        st = self.state
+        if st["first_response_at"] is None:
+            st["first_response_at"] = when
         if action == "respond":
-            row["responded_at"] = when
-        user, agency = self._staff()
-        self._do(action, when, actor="staff", user=user, actor_agency=agency,
-                 message=message, public=_public(message))  # fmt: skip
+            st["responded_at"] = when
+        self._event(action, when, message=message, **self._staff())
 
     def _response_time(self) -> int:
-        start, due = self.row["dispatched_at"], self.row["completion_due_at"]
+        start, due = self.state["dispatched_at"], self._value(self.state["completion_due_at"])
+        assert due is not None
         if self.prompt:
             when = start + int((due - start) * self.rng.uniform(0.15, 0.9))
         else:
             when = due + int(self.rng.uniform(24, 300) * HOUR)
-        when = office(max(when, self.clock + HOUR), self.rng)
-        if when > self.horizon:
-            raise Stop
-        return when
+        return self._at((max(when, self.clock + HOUR) - self.clock) / HOUR)
 
-    def _maybe_escalate(self, tpl: Template) -> None:
-        rng, row = self.rng, self.row
-        if rng.random() >= 0.25 or self.refs.ombudsman is None:
+    def _maybe_escalate(self) -> None:
+        rng, st = self.rng, self.state
+        if rng.random() >= 0.25:
             return
-        when = max(row["completion_due_at"], self.clock) + int(rng.uniform(24, 360) * HOUR)
-        if when > self.horizon:
-            raise Stop
-        row["agency_id"], row["dispatched_at"], row["first_response_at"] = (
-            self.refs.ombudsman, when, None,
-        )  # fmt: skip
-        self._do("escalate", when, actor="reporter", user=row["reporter_id"],
-                 message=ESCALATE_MESSAGE)  # fmt: skip
-        user, home = self._staff()
-        self._do("accept", self._at(rng.uniform(24, 240)), actor="staff", user=user,
-                 actor_agency=home)  # fmt: skip
+        due = self._value(st["completion_due_at"]) or self.clock
+        when = max(due, self.clock) + int(rng.uniform(24, 360) * HOUR)
+        st["agency"], st["dispatched_at"], st["first_response_at"] = "O", when, None
+        self._event("escalate", when, actor="reporter", user="reporter", message=ESCALATE_MESSAGE)
+        self._event("accept", self._at(rng.uniform(24, 240)), **self._staff())
         if rng.random() < 0.6:
-            self._message("update", self._at(rng.uniform(48, 240)),
-                          rng.choice(texts.OMBUDSMAN_UPDATES))  # fmt: skip
-        self._message("respond", self._at(rng.uniform(120, 480)),
-                      rng.choice(texts.OMBUDSMAN_RESPONSES))  # fmt: skip
+            update = rng.choice(texts.OMBUDSMAN_UPDATES)
+            self._message("update", self._at(rng.uniform(48, 240)), update)
+        answer = rng.choice(texts.OMBUDSMAN_RESPONSES)
+        self._message("respond", self._at(rng.uniform(120, 480)), answer)
         self._after_response()
 
     def _after_response(self) -> None:
-        rng, row = self.rng, self.row
-        reporter = {"actor": "reporter", "user": row["reporter_id"]}
+        rng, st = self.rng, self.state
         if rng.random() < 0.15:
             reply = self._at(rng.uniform(6, 96), office_hours=False)
-            self._do("reporter_reply", reply, message=rng.choice(texts.REPLIES), **reporter)
-            self._message("respond", self._at(rng.uniform(24, 168)),
-                          rng.choice(texts.SECOND_RESPONSES))  # fmt: skip
+            self._event("reporter_reply", reply, actor="reporter", user="reporter",
+                        message=rng.choice(texts.REPLIES))  # fmt: skip
+            second = rng.choice(texts.SECOND_RESPONSES)
+            self._message("respond", self._at(rng.uniform(24, 168)), second)
         if rng.random() < 0.4:
             when = self._at(rng.uniform(2, 120), office_hours=False)
-            row["closed_at"] = when
-            self._do("close", when, **reporter)
+            st["closed_at"] = when
+            self._event("close", when, actor="reporter", user="reporter")
             if rng.random() < 0.85:
                 self._rate()
             return
-        when = row["auto_at"] + rng.randrange(60, 3600)
-        if when > self.horizon:
-            raise Stop
-        row["closed_at"] = when
-        self._do("auto_close", when, actor="system")
+        when = (self._value(st["auto_at"]) or self.clock) + rng.randrange(60, 3600)
+        st["closed_at"] = when
+        self._event("auto_close", when, actor="system")
         if rng.random() < 0.3:
             self._rate()
 
     def _rate(self) -> None:
-        rng, row = self.rng, self.row
-        rating = rng.choices((1, 2, 3, 4, 5), weights=RATING_WEIGHTS[self.prompt])[0]
+        rng, st = self.rng, self.state
+        weights = RATING_WEIGHTS[self.prompt]
+        rating = rng.choices((1, 2, 3, 4, 5), weights=weights)[0]
         chance = {5: 0.95, 4: 0.85, 3: 0.5}.get(rating, 0.1)
         when = self._at(rng.uniform(0.1, 72), office_hours=False)
-        row["rating"], row["resolved"] = rating, rng.random() < chance
-        self._event("rate", when, actor="reporter", user=row["reporter_id"])
+        st["rating"], st["resolved"] = rating, rng.random() < chance
+        self._event("rate", when, actor="reporter", user="reporter")
 
+
+# ------------------------------------------------------------------ rows
 
 _PUBLIC: dict[str, str] = {}
 
 
 def _public(message: str) -> str:
+    """The redacted public version of a message (one redaction per distinct text)."""
     found = _PUBLIC.get(message)
     if found is None:
         found = _PUBLIC[message] = redact(message)
     return found
 
 
-# ------------------------------------------------------------------ rows
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
 
 
-REPORT_COLUMNS = [f.attname for f in Report._meta.concrete_fields]
-EVENT_COLUMNS = [f.attname for f in ReportEvent._meta.concrete_fields]
+def _esc(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return NULL
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return str(value)
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# COPY column orders: what every report computes first, what its template gives after.
+REPORT_OWN = [
+    "id", "tracking_id", "secret_hash", "region_id", "district_id", "incident_date",
+    "submitted_at", "updated_at", "agency_id", "status", "rejection_reason", "bounce_count",
+    "rating", "resolved", *TIME_FIELDS, *DUE_FIELDS,
+]  # fmt: skip
+REPORT_TEMPLATE = [
+    "type", "needs_inspection", "title", "body", "public_title", "public_body", "latitude",
+    "longitude", "requested_agency_id", "category_id", "is_anonymous", "is_confidential",
+    "channel", "source_agency_id", "external_id", "language", "reporter_id", "reporter_name",
+    "reporter_email", "reporter_phone", "demographics_consent", "gender", "age_band",
+    "has_disability", "merged_into_id",
+]  # fmt: skip
+EVENT_OWN = ["id", "seq", "prev_hash", "hash", "report_id", "actor_id", "actor_agency_id",
+             "agency_id", "created_at"]  # fmt: skip
+EVENT_STATIC = ["action", "from_status", "to_status", "actor_kind", "actor_label", "reason",
+                "message", "public_message", "visibility"]  # fmt: skip
 FACT_COLUMNS = ["report_id", *rollups.FACT_FIELDS]
-_DATETIMES = {
-    f.attname for m in BULK_TABLES for f in m._meta.concrete_fields
-    if f.get_internal_type() == "DateTimeField"
-}  # fmt: skip
+
+
+def _check_columns() -> None:
+    """A new model field must be given a value here: fail loudly rather than skip it."""
+    for model, columns in ((Report, REPORT_OWN + REPORT_TEMPLATE),
+                           (ReportEvent, EVENT_OWN + EVENT_STATIC)):  # fmt: skip
+        expected = {f.attname for f in model._meta.concrete_fields}
+        if set(columns) != expected or len(columns) != len(expected):
+            raise CommandError(f"bulk seeding does not know {model.__name__} columns "
+                               f"{sorted(expected ^ set(columns))}")  # fmt: skip
+
+
+def template_values(tpl: Template) -> list[Any]:
+    consent, gender, age, disability = tpl.demographics
+    return [
+        tpl.type, tpl.needs_inspection, tpl.title, tpl.body, tpl.public_title,
+        tpl.public_body, tpl.latitude, tpl.longitude, None, tpl.category_id,
+        tpl.is_anonymous, tpl.is_confidential, tpl.channel, None, "", tpl.language,
+        tpl.reporter_id, tpl.reporter_name, tpl.reporter_email, tpl.reporter_phone, consent,
+        gender, age, disability, None,
+    ]  # fmt: skip
+
+
+@dataclass
+class Prepared:
+    """A template with what every report made from it shares, computed once."""
+
+    tpl: Template
+    values: list[Any]
+    copy_text: str
+    completion: str
+    response_json: str
+    response_public_json: str
+    response_copy: str
 
 
 class Generator:
-    def __init__(self, refs: References, *, horizon: datetime, seed: int = 2021) -> None:
+    def __init__(
+        self, refs: References, *, horizon: datetime, seed: int = 2021, shapes: int = SHAPES
+    ) -> None:
+        _check_columns()
         self.refs = refs
         self.rng = random.Random(seed)
         self.clock = Clock()
         self.deadlines = Deadlines()
         self.horizon = _ts(horizon)
         self.start = _ts(horizon - timedelta(days=365 * YEARS))
-        self.story = Story(refs, self.rng, self.deadlines, self.horizon)
         self.secret_key = settings.SECRET_KEY.encode()
-        self.json: dict[Any, str] = {}
         self.open_reports = 0
         self.salt = self.rng.getrandbits(45)
+        self.prepared = [self._prepare(t) for t in refs.templates]
+        recorder = Recorder(self.rng, self.deadlines)
+        span = 4 * WEEK
+        self.shapes = {
+            has_unit: [
+                recorder.record(self.start + self.rng.randrange(span), has_unit=has_unit)
+                for _ in range(shapes)
+            ]
+            for has_unit in (False, True)
+        }
+        self.static: dict[int, tuple[Any, ...]] = {}
+
+    @staticmethod
+    def _prepare(tpl: Template) -> Prepared:
+        values = template_values(tpl)
+        public = redact(tpl.response)
+        return Prepared(
+            tpl=tpl,
+            values=values,
+            copy_text="\t".join(_esc(v) for v in values),
+            completion=deadlines.completion_key(
+                report_type=tpl.type, needs_inspection=tpl.needs_inspection
+            ),
+            response_json=_q(tpl.response),
+            response_public_json=_q(public),
+            response_copy=f"{_esc(tpl.response)}\t{_esc(public)}",
+        )
 
     def tracking_id(self, pk: int) -> str:
         """Unique by construction: an odd multiplier is a bijection modulo 2**45, so
@@ -607,160 +737,200 @@ class Generator:
         payload = "".join(ALPHABET[(x >> shift) & 31] for shift in range(40, -1, -5))
         return payload + check_symbol(payload)
 
-    def report(self, pk: int) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
-        rng, refs = self.rng, self.refs
-        tpl = refs.templates[rng.randrange(len(refs.templates))]
+    def _when(self, shape: Shape) -> int:
+        """A submission time over the years (volume growing towards the present), moved
+        by whole weeks from the shape's own."""
+        target = self.start + int((self.horizon - 7200 - self.start) * self.rng.random() ** 0.7)
+        weeks = (target - shape.t0) // WEEK
+        when = shape.t0 + weeks * WEEK
+        return when if when <= self.horizon - 3600 else when - WEEK
+
+    def _due(
+        self, recipe: Recipe | None, delta: int, zones: dict[str, str], completion: str
+    ) -> int | None:
+        if recipe is None:
+            return None
+        if recipe[0] == "max":
+            first = self._due(recipe[1], delta, zones, completion) or 0
+            return max(first, self._due(recipe[2], delta, zones, completion) or 0)
+        key = completion if recipe[0] == COMPLETION else recipe[0]
+        return self.deadlines.due(key, recipe[1] + delta, zones[recipe[2]])
+
+    def report(
+        self, pk: int, first_event: int, seq: int, prev: str, pg: bool
+    ) -> tuple[Any, Any, list[Any], int, str]:
+        """One report: (report row, fact row, event rows, seq, hash) — rows as COPY text
+        when ``pg``, else as value lists."""
+        rng, refs, clock = self.rng, self.refs, self.clock
+        prep = self.prepared[rng.randrange(len(self.prepared))]
         region = refs.pick_region(rng)
+        target, unit = refs.destination(rng, region)
+        library = self.shapes[unit is not None]
+        shape = library[rng.randrange(len(library))]
+        submitted = self._when(shape)
+        delta = submitted - shape.t0
+        last = bisect.bisect_right(shape.times, self.horizon - delta) - 1
+        state = shape.snapshots[last]
+        wrong = refs.national[rng.randrange(len(refs.national))]
+        if wrong == target:
+            wrong = refs.national[(refs.national.index(wrong) + 1) % len(refs.national)]
+        slots = {"T": target, "U": unit, "W": wrong, "O": refs.ombudsman, None: None,
+                 DESK_SLOT: refs.desk_agency}  # fmt: skip
+        tz = refs.tz
+        zones = {s: tz.get(a, DESK_TZ) for s, a in slots.items() if s is not None and a}
+        zones[DESK_SLOT] = DESK_TZ
+        agency = slots[state["agency"]]
+        times = [None if state[f] is None else state[f] + delta for f in TIME_FIELDS]
+        dues = [self._due(state[f], delta, zones, prep.completion) for f in DUE_FIELDS]
         districts = refs.districts.get(region)
-        # Volume grows over the years (as it did nationally): later times weigh more.
-        submitted = self.start + int((self.horizon - 7200 - self.start) * rng.random() ** 0.7)
-        consent, gender, age, disability = tpl.demographics
+        tpl = prep.tpl
         incident = (
-            None
-            if tpl.incident_days is None
+            None if tpl.incident_days is None
             else (EPOCH + timedelta(seconds=submitted - tpl.incident_days * DAY)).date()
-        )
-        row: dict[str, Any] = {
-            "id": pk,
-            "tracking_id": self.tracking_id(pk),
-            "secret_hash": hmac.new(self.secret_key, os.urandom(12), hashlib.sha256).hexdigest(),
-            "type": tpl.type,
-            "needs_inspection": tpl.needs_inspection,
-            "title": tpl.title,
-            "body": tpl.body,
-            "public_title": tpl.public_title,
-            "public_body": tpl.public_body,
-            "incident_date": incident,
-            "region_id": region,
-            "district_id": rng.choice(districts) if districts else None,
-            "latitude": tpl.latitude,
-            "longitude": tpl.longitude,
-            "requested_agency_id": None,
-            "agency_id": None,
-            "category_id": tpl.category_id,
-            "is_anonymous": tpl.is_anonymous,
-            "is_confidential": tpl.is_confidential,
-            "channel": tpl.channel,
-            "source_agency_id": None,
-            "external_id": "",
-            "language": tpl.language,
-            "reporter_id": tpl.reporter_id,
-            "reporter_name": tpl.reporter_name,
-            "reporter_email": tpl.reporter_email,
-            "reporter_phone": tpl.reporter_phone,
-            "demographics_consent": consent,
-            "gender": gender,
-            "age_band": age,
-            "has_disability": disability,
-            "status": S.SUBMITTED,
-            "rejection_reason": "",
-            "merged_into_id": None,
-            "submitted_at": submitted,
-            "updated_at": submitted,
-            "verified_at": None,
-            "dispatched_at": None,
-            "first_response_at": None,
-            "responded_at": None,
-            "closed_at": None,
-            "due_at": None,
-            "first_response_due_at": None,
-            "completion_due_at": None,
-            "auto_at": None,
-            "bounce_count": 0,
-            "rating": None,
-            "resolved": None,
-        }
-        self.story.play(row, tpl, refs.destination(rng, region))
-        if row["status"] in (S.SUBMITTED, S.NEEDS_INFO, S.DISPATCHED, S.IN_PROGRESS,
-                             S.RESPONDED, S.ESCALATED):  # fmt: skip
+        )  # fmt: skip
+        updated = shape.times[last] + delta
+        status = state["status"]
+        if status in OPEN:
             self.open_reports += 1
-        return row, self.story.events
+        own = [
+            pk, self.tracking_id(pk),
+            hmac.new(self.secret_key, os.urandom(12), hashlib.sha256).hexdigest(),
+            region, rng.choice(districts) if districts else None, incident,
+            clock.sql(submitted), clock.sql(updated), agency, status,
+            state["rejection_reason"], state["bounce_count"], state["rating"],
+            None if state["resolved"] is None else ("t" if state["resolved"] else "f") if pg
+            else state["resolved"],
+            *[clock.sql(t) for t in times], *[clock.sql(t) for t in dues],
+        ]  # fmt: skip
+        # (Everything in ``own`` is a number, a code or a date: nothing to escape.)
+        fact = self._fact(pk, status, state, submitted, times, dues, agency, region, tpl)
+        events: list[Any] = []
+        reporter = tpl.reporter_id
+        officers = refs.officers
+        for offset, spec in enumerate(shape.events[: last + 1]):
+            seq += 1
+            when = spec.ts + delta
+            actor_agency = slots[spec.actor_agency]
+            event_agency = slots[spec.agency]
+            user = spec.user
+            actor = (
+                None if user is None else reporter if user == "reporter"
+                else refs.desk_user if user == DESK_SLOT
+                else officers.get(actor_agency) if actor_agency is not None else None
+            )  # fmt: skip
+            head, tail, msg_json, public_json, msg_copy = self._static(spec, prep)
+            aa = "null" if actor_agency is None else actor_agency
+            ag = "null" if event_agency is None else event_agency
+            us = "null" if actor is None else actor
+            canon = (
+                f'{head}{aa},"actor_id":{us}{tail[0]}{ag},"chain":"events","created_at":"'
+                f'{clock.iso(when)}{tail[1]}{msg_json},"public_message":{public_json}'
+                f'{tail[2]}{pk},"seq":{seq}{tail[3]}'
+            )
+            digest = hashlib.sha256(f"{prev}\n{canon}".encode()).hexdigest()
+            if pg:
+                ids = "\t".join(
+                    NULL if v is None else str(v) for v in (actor, actor_agency, event_agency)
+                )
+                events.append(
+                    f"{first_event + offset}\t{seq}\t{prev}\t{digest}\t{pk}\t{ids}\t"
+                    f"{clock.sql(when)}\t{msg_copy}\n"
+                )
+            else:
+                message = prep.tpl.response if spec.message == RESPONSE else spec.message
+                public = redact(prep.tpl.response) if spec.message == RESPONSE else spec.public
+                events.append([
+                    first_event + offset, seq, prev, digest, pk, actor, actor_agency,
+                    event_agency, clock.sql(when), spec.action, spec.from_status,
+                    spec.to_status, spec.actor_kind, "", spec.reason, message, public,
+                    spec.visibility,
+                ])  # fmt: skip
+            prev = digest
+        if pg:
+            report = "\t".join([NULL if v is None else str(v) for v in own])
+            fact_row = "\t".join(
+                [
+                    NULL if v is None else ("t" if v else "f") if v.__class__ is bool else str(v)
+                    for v in fact
+                ]
+            )
+            return f"{report}\t{prep.copy_text}\n", f"{fact_row}\n", events, seq, prev
+        return own + prep.values, fact, events, seq, prev
 
-    def fact(self, row: dict[str, Any]) -> list[Any]:
+    def _static(
+        self, spec: EventSpec, prep: Prepared
+    ) -> tuple[str, tuple[str, str, str, str], str, str, str]:
+        """The parts of an event's canonical JSON and COPY line that do not depend on the
+        report (cached per event shape; the follow-up text comes from the template)."""
+        key = id(spec)
+        cached = self.static.get(key)
+        if cached is None:
+            head = f'{{"action":{_q(spec.action)},"actor_agency_id":'
+            tail = (
+                f',"actor_kind":{_q(spec.actor_kind)},"actor_label":"","agency_id":',
+                f'","from_status":{_q(spec.from_status)},"message":',
+                f',"reason":{_q(spec.reason)},"report_id":',
+                f',"to_status":{_q(spec.to_status)},"visibility":{_q(spec.visibility)}}}',
+            )
+            copy_head = "\t".join(_esc(v) for v in (spec.action, spec.from_status, spec.to_status,
+                                                     spec.actor_kind, "", spec.reason))  # fmt: skip
+            copy_tail = "\t" + _esc(spec.visibility)
+            cached = (
+                head,
+                tail,
+                _q(spec.message),
+                _q(spec.public),
+                copy_head,
+                copy_tail,
+                f"{_esc(spec.message)}\t{_esc(spec.public)}",
+            )
+            self.static[key] = cached
+        head, tail, msg_json, public_json, copy_head, copy_tail, msg_copy = cached
+        if spec.message == RESPONSE:
+            msg_json, public_json = prep.response_json, prep.response_public_json
+            msg_copy = prep.response_copy
+        return head, tail, msg_json, public_json, f"{copy_head}\t{msg_copy}{copy_tail}"
+
+    def _fact(self, pk: int, status: str, state: dict[str, Any], submitted: int,
+              times: list[int | None], dues: list[int | None], agency: int | None,
+              region: str, tpl: Template) -> list[Any]:  # fmt: skip
         """:func:`aduan.stats.rollups.compute_fact` of the report as the database has it."""
-        values: dict[str, Any] = {name: row.get(name) for name in rollups.REPORT_FIELDS}
-        for name in rollups.REPORT_FIELDS:
-            value = values[name]
-            if name in _DATETIMES and value is not None:
-                values[name] = datetime.fromtimestamp(value, UTC)
-        values["pk"] = row["id"]
-        agency = row["agency_id"]
-        values["agency__path"] = self.refs.path.get(agency) if agency else None
-        values["agency__time_zone"] = self.refs.tz.get(agency) if agency else None
+
+        def moment(ts: int | None) -> datetime | None:
+            return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+        values: dict[str, Any] = {
+            "pk": pk, "submitted_at": moment(submitted), "status": status,
+            "rejection_reason": state["rejection_reason"], "channel": tpl.channel,
+            "type": tpl.type, "category_id": tpl.category_id, "region_id": region,
+            "bounce_count": state["bounce_count"], "rating": state["rating"],
+            "resolved": state["resolved"],
+            "agency__path": self.refs.path.get(agency) if agency else None,
+            "agency__time_zone": self.refs.tz.get(agency) if agency else None,
+        }  # fmt: skip
+        values.update(zip(TIME_FIELDS, map(moment, times), strict=True))
+        values.update(zip(DUE_FIELDS, map(moment, dues), strict=True))
+        missing = set(rollups.REPORT_FIELDS) - set(values)
+        if missing:
+            raise CommandError(f"bulk seeding does not know report fields {sorted(missing)}")
         fact = rollups.compute_fact(values)
-        return [row["id"], *(fact[f] for f in rollups.FACT_FIELDS)]
-
-    def quoted(self, value: Any) -> str:
-        found = self.json.get(value)
-        if found is None:
-            found = json.dumps(value, ensure_ascii=False)
-            if len(self.json) < 100_000:
-                self.json[value] = found
-        return found
-
-
-def _int(value: int | None) -> str:
-    return "null" if value is None else str(value)
-
-
-def chained_events(
-    gen: Generator, report_id: int, events: list[tuple[Any, ...]], seq: int, prev: str,
-    next_id: int,
-) -> tuple[list[list[Any]], int, str]:  # fmt: skip
-    """Event rows with ``seq``, ``prev_hash`` and ``hash`` as :func:`chain.row_hash`
-    computes them (the canonical JSON written by hand for speed; tests compare it with
-    :func:`chain.canonical`)."""
-    rows = []
-    q, iso = gen.quoted, gen.clock.iso
-    for offset, (action, old, new, user, kind, actor_agency, agency, reason, message,
-                 public, visibility, when) in enumerate(events):  # fmt: skip
-        seq += 1
-        label = ""
-        canon = (
-            f'{{"action":{q(action)},"actor_agency_id":{_int(actor_agency)},'
-            f'"actor_id":{_int(user)},"actor_kind":{q(kind)},"actor_label":{q(label)},'
-            f'"agency_id":{_int(agency)},"chain":"events","created_at":"{iso(when)}",'
-            f'"from_status":{q(old)},"message":{q(message)},"public_message":{q(public)},'
-            f'"reason":{q(reason)},"report_id":{report_id},"seq":{seq},'
-            f'"to_status":{q(new)},"visibility":{q(visibility)}}}'
-        )
-        digest = hashlib.sha256(prev.encode("ascii") + b"\n" + canon.encode()).hexdigest()
-        rows.append([next_id + offset, seq, prev, digest, report_id, action, old, new, user,
-                     kind, label, actor_agency, agency, reason, message, public, visibility,
-                     when])  # fmt: skip
-        prev = digest
-    return rows, seq, prev
+        return [pk, *(fact[f] for f in rollups.FACT_FIELDS)]
 
 
 # ------------------------------------------------------------------ writing
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: Any, clock: Clock, is_datetime: bool) -> str:
-    if value is None:
-        return "\\N"
-    if is_datetime:
-        return clock.sql(value)  # type: ignore[return-value]
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    return str(value)
-
-
 class Sink:
-    """Where rows go: PostgreSQL COPY streams or SQLite executemany."""
+    """Where rows go: PostgreSQL COPY streams (one connection each, so the server parses
+    them in parallel) or SQLite executemany."""
 
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
+    def __init__(self) -> None:
         self.vendor = connection.vendor
-        self.tables = [(m._meta.db_table, cols) for m, cols in
-                       ((Report, REPORT_COLUMNS), (ReportEvent, EVENT_COLUMNS),
-                        (ReportFact, FACT_COLUMNS))]  # fmt: skip
+        self.tables = [
+            (Report._meta.db_table, REPORT_OWN + REPORT_TEMPLATE),
+            (ReportEvent._meta.db_table, EVENT_OWN + EVENT_STATIC),
+            (ReportFact._meta.db_table, FACT_COLUMNS),
+        ]
         self._stack = ExitStack()
         self._copies: list[Any] = []
         self._conns: list[Any] = []
@@ -775,38 +945,28 @@ class Sink:
                 conn.execute("SET TIME ZONE 'UTC'")
                 self._conns.append(conn)
                 names = ", ".join(connection.ops.quote_name(c) for c in cols)
-                cursor = conn.cursor()
                 copy = self._stack.enter_context(
-                    cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN")
+                    conn.cursor().copy(
+                        f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
+                    )
                 )
                 self._copies.append(copy)
         return self
 
-    def write(self, index: int, rows: list[list[Any]]) -> None:
-        table, cols = self.tables[index]
-        flags = [c in _DATETIMES for c in cols]
-        if self.vendor == "postgresql":
-            clock = self.clock
-            self._copies[index].write(
-                "".join(
-                    "\t".join([_copy_text(v, clock, f) for v, f in zip(row, flags, strict=True)])
-                    + "\n"
-                    for row in rows
-                )
-            )
+    def write(self, index: int, rows: list[Any]) -> None:
+        if not rows:
             return
-        clock = self.clock
-        adapted = [
-            [clock.sql(v) if f and v is not None else v for v, f in zip(row, flags, strict=True)]
-            for row in rows
-        ]
+        if self.vendor == "postgresql":
+            self._copies[index].write("".join(rows))
+            return
+        table, cols = self.tables[index]
         names = ", ".join(connection.ops.quote_name(c) for c in cols)
         marks = ", ".join(["%s"] * len(cols))
         with connection.cursor() as cursor:
             # Identifiers come from the models' metadata; values are parameters.
             cursor.executemany(
                 f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})",  # noqa: S608
-                adapted,
+                rows,
             )
 
     def __exit__(self, exc_type: Any, *exc: Any) -> None:
@@ -889,32 +1049,32 @@ def bulk_seed(
             )
         )
     horizon = now or timezone.now()
-    refs = References(horizon=horizon, log=log)
-    gen = Generator(refs, horizon=horizon, seed=seed)
+    # Small runs (tests, demos) need fewer texts and paths than ten million reports.
+    refs = References(horizon=horizon, log=log, templates=min(TEMPLATES, max(50, reports)))
+    gen = Generator(refs, horizon=horizon, seed=seed, shapes=min(SHAPES, max(200, reports)))
     head: Any = chain._head_model()._default_manager.filter(name=chain.EVENTS.name).first()
     seq, prev = (int(head.seq), str(head.hash)) if head else (0, chain.GENESIS)
     last_event = ReportEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    first_event = (last_event or 0) + 1
+    next_event = (last_event or 0) + 1
+    pg = connection.vendor == "postgresql"
     bar = _progress(reports) if progress else None
     log(_("Menulis %(n)d laporan (%(db)s) …") % {"n": reports, "db": connection.vendor})
     events_total = 0
     with ExitStack() as stack:
-        if connection.vendor == "postgresql":
+        if pg:
             stack.enter_context(pg_deferred_indexes(log))
         else:
             stack.enter_context(transaction.atomic())
-        with Sink(gen.clock) as sink:
+        with Sink() as sink:
             for batch_start in range(1, reports + 1, BATCH):
                 report_rows, event_rows, fact_rows = [], [], []
                 for pk in range(batch_start, min(reports, batch_start + BATCH - 1) + 1):
-                    row, events = gen.report(pk)
-                    report_rows.append([row[c] for c in REPORT_COLUMNS])
-                    fact_rows.append(gen.fact(row))
-                    rows, seq, prev = chained_events(
-                        gen, pk, events, seq, prev, first_event + events_total
-                    )
-                    events_total += len(rows)
-                    event_rows.extend(rows)
+                    report, fact, events, seq, prev = gen.report(pk, next_event, seq, prev, pg)
+                    report_rows.append(report)
+                    fact_rows.append(fact)
+                    event_rows.extend(events)
+                    next_event += len(events)
+                events_total += len(event_rows)
                 sink.write(0, report_rows)
                 sink.write(1, event_rows)
                 sink.write(2, fact_rows)
@@ -931,7 +1091,7 @@ def bulk_seed(
         _reset_sequences()
         log(_("Menyusun rekap statistik …"))
         rollups.rebuild_rollups()
-    if connection.vendor == "postgresql":
+    if pg:
         with connection.cursor() as cursor:
             for model in BULK_TABLES:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
@@ -947,4 +1107,4 @@ def _reset_sequences() -> None:
             cursor.execute(sql)
 
 
-__all__ = ["BulkResult", "bulk_seed", "chained_events"]
+__all__ = ["BulkResult", "bulk_seed"]
