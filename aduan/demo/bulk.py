@@ -1025,13 +1025,36 @@ def pg_deferred_indexes(log: Callable[[str], None]) -> Iterator[None]:
                 log(f"  constraint {done}/{total} ({time.perf_counter() - t0:.0f} s): {name}")
 
 
-def _progress(total: int) -> Any:
-    from tqdm import tqdm
+class Progress:
+    """A tqdm bar on a terminal; in a log (no terminal), a line every tenth of the way."""
 
-    return tqdm(
-        total=total, unit=" laporan", unit_scale=True, file=sys.stderr, mininterval=1.0,
-        smoothing=0.05, disable=None,
-    )  # fmt: skip
+    def __init__(self, total: int, log: Callable[[str], None]) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(
+            total=total, unit=" laporan", unit_scale=True, file=sys.stderr, mininterval=1.0,
+            smoothing=0.05, disable=None,
+        )  # fmt: skip
+        self.total, self.done, self.log = total, 0, log
+        self.step = max(1, total // 10)
+        self.next = self.step
+        self.t0 = time.perf_counter()
+
+    def update(self, n: int) -> None:
+        self.bar.update(n)
+        self.done += n
+        if self.bar.disable and self.done >= self.next:
+            self.next += self.step
+            elapsed = time.perf_counter() - self.t0
+            rate = self.done / elapsed if elapsed else 0.0
+            left = (self.total - self.done) / rate if rate else 0.0
+            self.log(
+                _("… %(done)d/%(total)d laporan (%(rate).0f/detik, sisa ±%(left).0f detik)")
+                % {"done": self.done, "total": self.total, "rate": rate, "left": left}
+            )
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def bulk_seed(
@@ -1057,7 +1080,7 @@ def bulk_seed(
     last_event = ReportEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     next_event = (last_event or 0) + 1
     pg = connection.vendor == "postgresql"
-    bar = _progress(reports) if progress else None
+    bar = Progress(reports, log) if progress else None
     log(_("Menulis %(n)d laporan (%(db)s) …") % {"n": reports, "db": connection.vendor})
     events_total = 0
     with ExitStack() as stack:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency
 from aduan.backoffice import selectors
+from aduan.core.pagination import CappedPaginator
 from aduan.reports import access
 from aduan.reports.access import StaffScope
 from aduan.reports.lifecycle import Actor, ActorKind
@@ -34,7 +35,7 @@ def staff_actor(request: HttpRequest) -> Actor:
 def paginate(request: HttpRequest, rows: QuerySet[Any]) -> tuple[Page[Any], list[str]]:
     """One page of rows; a bad page number lands on the nearest page and says so."""
     requested = request.GET.get("page", "")
-    page = Paginator(rows, PAGE_SIZE).get_page(requested)
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(requested)
     notes = []
     if requested and requested != str(page.number):
         notes.append(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from aduan.core.pagination import CappedPaginator
 from aduan.reports import selectors
 from aduan.reports.forms import PublicListForm
 
@@ -25,7 +25,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     reports = selectors.public_report_list(filters=filters)
     requested = request.GET.get("page", "")
     # get_page() answers a bad or too large page number with the first/last page.
-    page = Paginator(reports, PAGE_SIZE).get_page(requested)
+    page = CappedPaginator(reports, PAGE_SIZE).get_page(requested)
     if requested and requested != str(page.number):
         notes.append(
             _("Halaman “%(page)s” tidak ada; ditampilkan halaman %(number)s.")

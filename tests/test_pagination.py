@@ -1,0 +1,56 @@
+"""Long lists count at most a capped number of rows (a full count reads the whole table
+at ten million reports) and say so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from aduan.core import pagination
+from aduan.core.pagination import CappedPaginator
+from aduan.reports.models import Report, Status
+from tests.factories import report
+
+
+def public_reports(n: int) -> None:
+    for i in range(n):
+        r = report(title=f"Lampu jalan mati {i}")
+        Report.objects.filter(pk=r.pk).update(status=Status.DISPATCHED)
+
+
+@pytest.mark.django_db
+def test_count_stops_at_the_cap(world: Any) -> None:
+    public_reports(5)
+    rows = Report.objects.order_by("-submitted_at")
+    capped = CappedPaginator(rows, 2, cap=3)
+    with CaptureQueriesContext(connection) as queries:
+        assert (capped.count, capped.capped, capped.num_pages) == (3, True, 2)
+    assert len(queries) == 1 and "LIMIT 4" in queries[0]["sql"].upper()
+    exact = CappedPaginator(rows, 2, cap=5)
+    assert (exact.count, exact.capped, exact.num_pages) == (5, False, 3)
+
+
+@pytest.mark.django_db
+def test_public_list_says_more_than_the_cap(world: Any, client: Any, monkeypatch: Any) -> None:
+    public_reports(4)
+    monkeypatch.setattr(pagination, "DEFAULT_CAP", 3)
+    page = client.get(reverse("reports:list")).content.decode()
+    assert "Lebih dari 3 laporan" in page
+    assert "persempit pencarian" in page
+    monkeypatch.setattr(pagination, "DEFAULT_CAP", 10)
+    page = client.get(reverse("reports:list")).content.decode()
+    assert "4 laporan" in page and "Lebih dari" not in page
+
+
+@pytest.mark.django_db
+def test_desk_queue_says_more_than_the_cap(world: Any, client: Any, monkeypatch: Any) -> None:
+    for i in range(4):
+        report(title=f"Jalan rusak {i}")
+    monkeypatch.setattr(pagination, "DEFAULT_CAP", 2)
+    client.force_login(world.desk)
+    page = client.get(reverse("backoffice:desk_queue")).content.decode()
+    assert "Lebih dari 2 laporan" in page
