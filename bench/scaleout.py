@@ -1,21 +1,29 @@
 """The scale-out topology on one machine, on loopback, with a pass/fail load test.
 
-    sudo .venv/bin/python bench/scaleout.py [--duration 60] [--threads 8] [--keep]
+    sudo .venv/bin/python bench/scaleout.py [--duration 60] [--threads 8] [--faults] [--keep]
 
 Starts, each as its own process on 127.0.0.1 (nothing home-made, Debian's packages):
 
-    nginx (load balancer, :58080)
-      ├── web 1: gunicorn (:58001) ─┐  writes + private reads ──► PostgreSQL primary (:56432)
-      └── web 2: gunicorn (:58002) ─┤  public/dashboard reads ──► PostgreSQL replica (:56433)
+    nginx (load balancer, :28080)
+      ├── web 1: gunicorn (:28001) ─┐  writes + private reads ──► PostgreSQL primary (:26432)
+      └── web 2: gunicorn (:28002) ─┤  public/dashboard reads ──► PostgreSQL replica (:26433)
                                     │                              (streaming replication)
-    worker 1, worker 2 (RQ) ◄── Redis (:56379) ◄── tasks queued on commit
+    worker 1, worker 2 (RQ) ◄── Redis (:26379) ◄── tasks queued on commit
                                  also the shared cache (rate limits, throttles)
 
 then migrates, loads the reference data and a small demo, runs ``bench/load.py`` through
-nginx for ``--duration`` seconds, waits for the replica to catch up, and verifies that
-every acknowledged report exists (on the primary and on the replica) with its text, that
-no request failed with a 5xx, that both web processes served traffic, that reads reached
-the replica, and that the workers drained the queue. Exit 0 only if all of that holds.
+nginx for ``--duration`` seconds (citizens and staff with real logins), waits for the
+replica to catch up, and verifies that every acknowledged report exists (on the primary
+and on the replica) with its title and text, that every acknowledged staff action has its
+event, that no request failed with a 5xx, that both web processes served traffic, that
+reads reached the replica, and that the workers drained the queue.
+
+``--faults`` kills -9 a web, a worker, crashes PostgreSQL (down 5 s) and kills the other
+web during the load; only the retried fail-fast 503 + Retry-After inside those windows is
+allowed; then every e-mail notice must have gone out once after de-duplication by
+Message-ID, every webhook delivery must have reached a receiver (de-duplicated by event
+id), and no automatic transition may have happened twice. The last line is PASS or FAIL,
+and so is the exit code (0/1).
 
 Needs root (it installs missing Debian packages and runs PostgreSQL as ``postgres``).
 Everything lives under one temporary directory, removed at the end unless ``--keep``.
@@ -41,7 +49,18 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
 ADUAN = ROOT / ".venv" / "bin" / "aduan"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-PORTS = {"lb": 58080, "web1": 58001, "web2": 58002, "pg": 56432, "replica": 56433, "redis": 56379}
+# Below the kernel's ephemeral range (32768-60999): a restarted server must find its port
+# free, not taken by some outgoing connection's local end.
+PORTS = {
+    "lb": 28080,
+    "web1": 28001,
+    "web2": 28002,
+    "pg": 26432,
+    "replica": 26433,
+    "redis": 26379,
+    "hooks": 28090,
+}
+BUSY = "Layanan sedang sibuk. Kirim ulang dalam 2 detik."
 DEB = ("postgresql", "nginx-light", "redis-server")
 # Snippets run with the topology's settings (see Topology.django).
 REPLICA_BEHIND = """
@@ -76,6 +95,41 @@ print("ok" if not bad else bad[:10])
 UNSENT = """
 from aduan.notifications.models import Notification
 print(Notification.objects.exclude(status="sent").count())
+"""
+NOTICES = """
+import json
+from aduan.notifications.adapters import message_id
+from aduan.notifications.models import Notification
+rows = Notification.objects.filter(channel="email").select_related("event")
+print(json.dumps([[message_id(n), n.recipient, n.event.action if n.event else ""] for n in rows]))
+"""
+UNDELIVERED = """
+from aduan.webhooks.models import WebhookDelivery
+print(WebhookDelivery.objects.exclude(status="succeeded").count())
+"""
+DELIVERIES = """
+import json
+from aduan.webhooks.models import WebhookDelivery
+print(json.dumps(list(WebhookDelivery.objects.values_list("event_id", "status"))))
+"""
+# An automatic transition (actor "system", the status changes) twice for one report in
+# the run means two sweeps acted on the same thing.
+SWEEP_TWICE = """
+from datetime import datetime, timezone
+from django.db.models import Count, F
+from aduan.reports.models import ReportEvent
+since = datetime.fromtimestamp(SINCE, tz=timezone.utc)
+rows = (
+    ReportEvent.objects.filter(actor_kind="system", created_at__gte=since)
+    .exclude(from_status=F("to_status"))
+    .values("report__tracking_id", "action", "from_status", "to_status")
+    .annotate(n=Count("id"))
+    .filter(n__gt=1)
+)
+total = ReportEvent.objects.filter(actor_kind="system", created_at__gte=since).exclude(
+    from_status=F("to_status")
+).count()
+print(total, [tuple(r.values()) for r in rows[:10]])
 """
 REPLICA_COMMITS = """
 from django.db import connections
@@ -160,7 +214,11 @@ class Topology:
         as_postgres(f"{self.pgbin}/initdb -D {primary} -U postgres --auth=trust -E UTF8 >/dev/null")
         conf = (
             f"listen_addresses='127.0.0.1'\nport={PORTS['pg']}\nwal_level=replica\n"
-            "max_wal_senders=4\nhot_standby=on\nfsync=off\nsynchronous_commit=off\n"
+            # synchronous_commit stays on: with it off a crashed primary forgets the last
+            # commits it already acknowledged (a report's receipt e-mail went out, the row
+            # was gone). fsync=off only spares the disk: this test crashes PostgreSQL, not
+            # the machine, and a commit's WAL is in the OS before the answer.
+            "max_wal_senders=4\nhot_standby=on\nfsync=off\nsynchronous_commit=on\n"
             "max_connections=200\nunix_socket_directories='/tmp'\n"
         )
         with open(primary / "postgresql.conf", "a") as f:
@@ -181,12 +239,13 @@ class Topology:
             f"{self.pgbin}/pg_ctl -D {replica} -l {self.base}/pglog/replica.log -w start >/dev/null"
         )
 
-    def restart_primary(self) -> None:
-        """Crash-restart the primary (immediate stop = no clean shutdown)."""
-        as_postgres(
-            f"{self.pgbin}/pg_ctl -D {self.base / 'pg-primary'} -l {self.base}/pglog/primary.log"
-            " -m immediate -w restart >/dev/null"
-        )
+    def restart_primary(self, down: float = 5.0) -> None:
+        """Crash the primary (immediate stop = no clean shutdown), leave it down ``down``
+        seconds so requests do meet the outage, start it (crash recovery)."""
+        ctl = f"{self.pgbin}/pg_ctl -D {self.base / 'pg-primary'}"
+        as_postgres(f"{ctl} -m immediate -w stop >/dev/null")
+        time.sleep(down)
+        as_postgres(f"{ctl} -l {self.base}/pglog/primary.log -w start >/dev/null")
 
     def stop_postgres(self) -> None:
         for d in ("pg-replica", "pg-primary"):
@@ -249,6 +308,11 @@ class Topology:
                     "-",
                     "--access-logformat",
                     "%(m)s %(U)s %(s)s %(M)s",
+                    # Two gunicorns on one machine: not one shared control socket.
+                    "--no-control-socket",
+                    # A slow answer on an overloaded machine is no dead worker.
+                    "--timeout",
+                    "120",
                 ],
             )
         for name in ("worker1", "worker2"):
@@ -290,6 +354,15 @@ http {{
             # POST (every submission path is idempotent anyway: keys, form tokens, ids).
             proxy_next_upstream error non_idempotent;
             proxy_connect_timeout 2s;
+            proxy_read_timeout 150s;
+            # No web reachable at all (both restarting): the balancer's own fail-fast
+            # answer is the application's, 503 with Retry-After, never a bare 502.
+            error_page 502 504 =503 @unavailable;
+        }}
+        location @unavailable {{
+            add_header Retry-After 2 always;
+            default_type application/json;
+            return 503 '{{"error": {{"code": "unavailable", "message": "{BUSY}"}}}}';
         }}
     }}
 }}
@@ -333,19 +406,98 @@ def aduan(topo: Topology, *args: str) -> str:
     return out.stdout.strip()
 
 
-def inject_faults(topo: Topology, duration: float, log: list[str]) -> None:
-    """kill -9 a web server, a worker, crash-restart PostgreSQL, kill the other web."""
+def inject_faults(topo: Topology, duration: float, log: list[str], windows: Path) -> None:
+    """kill -9 a web server, a worker, crash-restart PostgreSQL, kill the other web.
+
+    Each fault is a window in ``windows`` (JSON lines read by ``load.py``): from just
+    before the fault until the service answers again; only inside one may a request get
+    the fail-fast 503 (the load adds a grace period for pools and the balancer)."""
+
+    def web(name: str) -> None:
+        topo.kill9(name)
+        time.sleep(2)
+        topo.restart(name)
+        wait_port(PORTS[name], 120)
+
     plan = (
-        (0.2, "kill -9 web1", lambda: (topo.kill9("web1"), time.sleep(2), topo.restart("web1"))),
+        (0.2, "kill -9 web1", lambda: web("web1")),
         (0.4, "kill -9 worker1", lambda: (topo.kill9("worker1"), topo.restart("worker1"))),
-        (0.6, "restart PostgreSQL (immediate)", topo.restart_primary),
-        (0.8, "kill -9 web2", lambda: (topo.kill9("web2"), time.sleep(2), topo.restart("web2"))),
+        (0.6, "crash PostgreSQL, down 5 s, start", topo.restart_primary),
+        (0.8, "kill -9 web2", lambda: web("web2")),
     )
     started = time.monotonic()
-    for at, what, act in plan:
-        time.sleep(max(0.0, started + at * duration - time.monotonic()))
-        act()
-        log.append(f"{time.monotonic() - started:5.1f} s  {what}")
+    with windows.open("a") as out:
+        for at, what, act in plan:
+            time.sleep(max(0.0, started + at * duration - time.monotonic()))
+            out.write(json.dumps({"what": what, "start": time.time()}) + "\n")
+            out.flush()
+            t0 = time.monotonic()
+            act()
+            out.write(json.dumps({"what": what, "end": time.time()}) + "\n")
+            out.flush()
+            log.append(f"{t0 - started:5.1f} s  {what} (back after {time.monotonic() - t0:.1f} s)")
+
+
+class HookReceiver:
+    """The agency's webhook receiver: answers 204 and keeps every delivery's event id."""
+
+    def __init__(self, path: Path) -> None:
+        import http.server
+        import threading
+
+        self.path = path
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                try:
+                    event = json.loads(body)
+                except ValueError:
+                    event = {}
+                with receiver.lock, receiver.path.open("a") as f:
+                    f.write(json.dumps({"id": event.get("id"), "type": event.get("type")}))
+                    f.write("\n")
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.lock = threading.Lock()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", PORTS["hooks"]), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def received(self) -> list[str]:
+        if not self.path.exists():
+            return []
+        return [json.loads(line)["id"] for line in self.path.read_text().splitlines() if line]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+def check_hooks(deliveries: list[tuple[str, str]], received: list[str]) -> str:
+    """Every delivery succeeded and reached the receiver; nothing arrived that Aduan did
+    not queue. Copies of one event id (a redelivery after a crash) count once."""
+    import collections
+
+    queued = {event_id for event_id, _ in deliveries}
+    copies = collections.Counter(received)
+    missing = queued - set(copies)
+    unknown = set(copies) - queued
+    not_done = [e for e, status in deliveries if status != "succeeded"]
+    print(
+        f"webhook deliveries: {len(queued)} queued, {len(set(copies))} distinct received "
+        f"({sum(copies.values())} copies); missing {len(missing)}, unknown {len(unknown)}, "
+        f"not succeeded {len(not_done)}"
+    )
+    if missing or unknown or not_done:
+        return (
+            f"webhooks: {len(missing)} never received, {len(unknown)} unknown, "
+            f"{len(not_done)} not marked delivered"
+        )
+    return ""
 
 
 def wait_until(what: str, check: str, want: str, seconds: float, topo: Topology) -> str:
@@ -385,10 +537,14 @@ def main() -> int:
                 "ADUAN_SAFETY_NET_SCALE": "0.05",
                 "ADUAN_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
                 "ADUAN_EMAIL_FILE_PATH": str(base / "mail"),
+                "ADUAN_WEBHOOKS_ALLOW_HTTP_LOOPBACK": "1",
             }
         )
     failures: list[str] = []
     faults: list[str] = []
+    hooks: HookReceiver | None = None
+    windows = base / "fault-windows.jsonl"
+    started = time.time()
     try:
         topo.postgres()
         topo.redis()
@@ -401,11 +557,14 @@ def main() -> int:
             "--agency",
             "32.73",
             "--scopes",
-            "read,write",
+            "read,write,webhooks",
             "--name",
             "scale-out load",
         ).splitlines()[-1]
         due = topo.django(MAKE_DUE) if args.faults else ""
+        if args.faults:
+            hooks = HookReceiver(base / "hooks.jsonl")
+            register_hook(key)
         acks = base / "acks.jsonl"
         replica_before = int(topo.django(REPLICA_COMMITS))
         load_cmd = [
@@ -422,17 +581,20 @@ def main() -> int:
             str(acks),
             "--sms-secret",
             topo.env["ADUAN_SMS_GATEWAY_SECRET"],
-            "--open311-key",
+            "--api-key",
             key,
-            *(["--allow-503"] if args.faults else []),
+            *(["--fault-windows", str(windows)] if args.faults else []),
         ]
         load = subprocess.Popen(load_cmd, cwd=ROOT, text=True, stdout=subprocess.PIPE)
         if args.faults:
-            inject_faults(topo, args.duration, faults)
+            inject_faults(topo, args.duration, faults, windows)
         out, _ = load.communicate()
         print(out)
         if load.returncode:
-            failures.append("the load saw failed requests (5xx other than 503, or no answer)")
+            failures.append(
+                "the load failed: a 5xx or no answer outside the fault windows (or not the "
+                "retried fail-fast 503), or no staff action succeeded"
+            )
         replica_reads = int(topo.django(REPLICA_COMMITS)) - replica_before
         if wait_until("reports the replica lacks", REPLICA_BEHIND, "0", 60, topo) != "0":
             failures.append("the replica did not catch up within 60 s")
@@ -464,9 +626,20 @@ def main() -> int:
             left = wait_until("notices not sent yet", UNSENT, "0", 240, topo)
             if left != "0":
                 failures.append(f"{left} notices never left the queue")
-            twice = check_mail_once(base / "mail", acks)
+            twice = check_mail_once(base / "mail", acks, json.loads(topo.django(NOTICES)))
             if twice:
                 failures.append(twice)
+            left = wait_until("webhook deliveries not done yet", UNDELIVERED, "0", 240, topo)
+            if left != "0":
+                failures.append(f"{left} webhook deliveries never succeeded")
+            assert hooks is not None
+            bad = check_hooks(json.loads(topo.django(DELIVERIES)), hooks.received())
+            if bad:
+                failures.append(bad)
+            sweeps = topo.django(SWEEP_TWICE.replace("SINCE", repr(started)))
+            print(f"automatic transitions in the run, then duplicates: {sweeps}")
+            if not sweeps.endswith("[]"):
+                failures.append(f"an automatic transition happened twice: {sweeps}")
             acted = topo.django(AUTO_CLOSED.replace("IDS", due))
             print(f"reports due for auto-close: {len(due.split(','))}; exactly once: {acted}")
             if acted != "ok":
@@ -484,40 +657,88 @@ def main() -> int:
             if proc.poll() is not None:
                 failures.append(f"{name} exited early with {proc.returncode}")
     finally:
+        if hooks is not None:
+            hooks.stop()
         topo.stop()
-        if args.keep:
+        if args.keep or failures:
             print(f"kept {base}")
         else:
             shutil.rmtree(base, ignore_errors=True)
     print(json.dumps({"passed": not failures, "faults": faults, "failures": failures}))
+    loadavg = Path("/proc/loadavg").read_text().split()[:3]
+    print(f"load average at the end: {' '.join(loadavg)}")
+    print(("PASS" if not failures else "FAIL") + f": scale-out{' --faults' if args.faults else ''}")
+    for failure in failures:
+        print(f"  - {failure}")
     return 1 if failures else 0
 
 
-def check_mail_once(maildir: Path, acks: Path) -> str:
-    """Every acknowledged report that gave an e-mail address got exactly one receipt."""
+def register_hook(key: str) -> None:
+    """The agency registers its receiver through the agency API (through nginx)."""
+    import urllib.request
+
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{PORTS['lb']}/api/v1/agency/webhooks/",
+        data=json.dumps(
+            {
+                "url": f"http://127.0.0.1:{PORTS['hooks']}/hook",
+                "events": ["report.dispatched", "report.updated", "report.closed"],
+            }
+        ).encode(),
+        headers={
+            "Authorization": f"Bearer {key}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": os.urandom(16).hex(),
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        if resp.status != 201:
+            raise SystemExit(f"webhook registration answered {resp.status}")
+
+
+def check_mail_once(maildir: Path, acks: Path, notices: list[list[str]]) -> str:
+    """Every e-mail notice went out, once after de-duplication, and nothing else did.
+
+    ``notices``: [Message-ID, recipient, event action] of every e-mail notice row. Copies
+    of one notice share its Message-ID (a resend after a crash) and count once, as a mail
+    server would; a second row for one report's submission, or a mail no row explains,
+    is a duplicate; each reporter who gave an address has its receipt."""
     import collections
 
-    # Copies of one notice share a Message-ID (a resend after a crash): de-duplicated
-    # as a mail server would, each reporter must have exactly one distinct receipt.
-    ids: dict[str, set[str]] = collections.defaultdict(set)
-    copies = 0
+    mailed: collections.Counter[str] = collections.Counter()
+    subjects: dict[str, str] = {}
     for f in maildir.glob("*.log") if maildir.exists() else []:
         for message in f.read_text(errors="replace").split("-" * 79):
-            to = re.search(r"^To: ([0-9a-f]{32})@pelapor\.test$", message, re.M)
             mid = re.search(r"^Message-ID: (\S+)$", message, re.M)
-            if to and mid:
-                ids[to.group(1)].add(mid.group(1))
-                copies += 1
-    sent = collections.Counter({marker: len(mids) for marker, mids in ids.items()})
+            if mid:
+                mailed[mid.group(1)] += 1
+                to = re.search(r"^To: (.*)$", message, re.M)
+                subject = re.search(r"^Subject: (.*)$", message, re.M)
+                subjects[mid.group(1)] = (
+                    f"to {to.group(1) if to else '?'}: {subject.group(1) if subject else '?'}"
+                )
+    known = {mid for mid, _, _ in notices}
+    never_sent = known - set(mailed)
+    unknown = set(mailed) - known
+    for mid in sorted(unknown)[:5]:
+        print(f"  mailed, but no notice row has it: {mid} {subjects.get(mid, '')}")
+    receipts = collections.Counter(to for _, to, action in notices if action == "submit")
     rows = [json.loads(line) for line in acks.read_text().splitlines() if line]
-    missing = [r["marker"] for r in rows if r.get("email") and sent[r["marker"]] == 0]
-    doubled = [m for m, n in sent.items() if n > 1]
+    emails = [f"{r['marker']}@pelapor.test" for r in rows if r.get("email")]
+    missing = [e for e in emails if receipts[e] == 0]
+    doubled = [e for e in emails if receipts[e] > 1]
     print(
-        f"receipt e-mails: {sum(sent.values())} to {len(sent)} reporters; "
-        f"missing {len(missing)}, sent twice {len(doubled)}"
+        f"e-mail notices: {len(known)} rows, {len(mailed)} distinct Message-IDs mailed "
+        f"({sum(mailed.values())} copies); never mailed {len(never_sent)}, unknown "
+        f"{len(unknown)}; receipts of the load's reporters: {len(emails)} expected, missing "
+        f"{len(missing)}, twice {len(doubled)}"
     )
-    if missing or doubled:
-        return f"receipts: {len(missing)} missing, {len(doubled)} sent more than once"
+    if never_sent or unknown or missing or doubled:
+        return (
+            f"e-mail: {len(never_sent)} notices never mailed, {len(unknown)} unknown mails, "
+            f"receipts {len(missing)} missing and {len(doubled)} sent more than once"
+        )
     return ""
 
 
