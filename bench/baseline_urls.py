@@ -1,8 +1,15 @@
-"""The project's URLs plus two bare views: insert one report row, read one report row."""
+"""The project's URLs plus two bare views: insert one report row, read one report row.
+
+``ADUAN_BENCH_WITHOUT_ROLLUPS=1`` (``http_bench.py --without-rollups``) unhooks the
+statistics rollup update from intake in the server processes: a diagnostic that shows
+what the rollup costs, never a production figure (the rollups of that database are then
+stale until ``aduan stats rebuild``).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
@@ -38,6 +45,12 @@ def bare_lookup(request: HttpRequest, tracking_id: str) -> HttpResponse:
         return JsonResponse({}, status=404)
     return JsonResponse(row)
 
+
+if os.environ.get("ADUAN_BENCH_WITHOUT_ROLLUPS") == "1":
+    from aduan.reports import hooks
+    from aduan.stats import rollups
+
+    hooks._subscribers.remove(rollups.on_event_recorded)
 
 urlpatterns = [
     path("bench/insert", bare_insert),

@@ -1,6 +1,7 @@
 """Intake and lookup through the production server, each against a bare baseline.
 
     .venv/bin/python bench/http_bench.py [--seconds 20] [--threads 8] [--workers 2]
+        [--only-intake] [--warmup 2] [--without-rollups] [--json]
 
 Starts gunicorn (the same command line as ``aduan serve``) on 127.0.0.1 with
 ``bench.baseline_settings`` — the project's settings and URLs plus two bare views — on
@@ -16,9 +17,14 @@ clients:
             as JSON), on IDs that exist;
 * list:     ``GET /laporan/`` (the public list page) vs the same bare lookup.
 
-It prints requests/s, client p50/p99, and server time p50/p99 read from gunicorn's access
-log (``%(L)s``, the time the server spent on each request), with the ratio to the
-baseline. ``--json`` prints one JSON object too.
+Each phase starts with ``--warmup`` seconds of uncounted requests. It prints requests/s,
+client p50/p99, and server time p50/p99 read from gunicorn's access log (``%(L)s``, the
+time the server spent on each request), the ratios to the baseline (intake's against the
+issue 9 goal of 0.5) and the load average before and after (figures taken on a busy
+machine mean little). ``--only-intake`` runs the two intake phases only;
+``--without-rollups`` is a diagnostic (see bench/baseline_urls.py). ``--json`` prints one
+JSON object too. Intake only queues the near-duplicate index and the routing suggestion
+(one task row); no worker runs during the benchmark, so those tasks wait in the queue.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from common import NO_RATE_LIMITS
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 58190
+INTAKE_GOAL = 0.5  # intake throughput / bare-insert throughput (issue 9 item 1)
 LOG_LINE = re.compile(r'"(?P<m>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<s>\d+) \S+ (?P<t>[\d.]+)s')
 
 
@@ -154,6 +161,14 @@ def server_times(log: Path, prefix: str, since: int) -> tuple[dict[str, float], 
     return {"server_p50_ms": pct(times, 0.5), "server_p99_ms": pct(times, 0.99)}, len(lines)
 
 
+def loadavg() -> str:
+    """The machine's 1/5/15-minute load: timing figures mean little without it."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def body(i: int) -> bytes:
     return json.dumps(
         {
@@ -172,9 +187,30 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--server-threads", type=int, default=4)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--only-intake",
+        action="store_true",
+        help="Run the two intake phases only (the issue 9 ratio); skip lookup and list.",
+    )
+    parser.add_argument(
+        "--without-rollups",
+        action="store_true",
+        help="Diagnostic: intake without the statistics rollup update (shows its cost; "
+        "leaves the rollups stale until `aduan stats rebuild`).",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=2.0,
+        help="Seconds of uncounted requests before each phase (imports, caches, "
+        "connections of every server thread), so short runs measure the steady state.",
+    )
     args = parser.parse_args()
     args.seconds = min(args.seconds, 600.0)
+    load_before = loadavg()
     log = Path(tempfile.mkstemp(prefix="aduan-bench-", suffix=".log")[1])
+    if args.without_rollups:
+        os.environ["ADUAN_BENCH_WITHOUT_ROLLUPS"] = "1"
     server = start_server(args.workers, args.server_threads, log)
     results: dict[str, Any] = {}
     counter = iter(range(10**9))
@@ -189,6 +225,9 @@ def main() -> int:
             ),
         )
         for name, make, prefix in phases:
+            if args.warmup > 0:
+                hammer(args.warmup, args.threads, make)
+                seen = len(log.read_text().splitlines())
             r = hammer(args.seconds, args.threads, make)
             times, seen = server_times(log, prefix, seen)
             r.update(times)
@@ -210,7 +249,10 @@ def main() -> int:
             ),
             ("public_list", lambda: ("GET", "/laporan/", None), "/laporan/"),
         )
-        for name, make, prefix in lookups:
+        for name, make, prefix in () if args.only_intake else lookups:
+            if args.warmup > 0:
+                hammer(args.warmup, args.threads, make)
+                seen = len(log.read_text().splitlines())
             r = hammer(args.seconds, args.threads, make)
             times, seen = server_times(log, prefix, seen)
             r.update(times)
@@ -223,11 +265,14 @@ def main() -> int:
     ratios = {
         "intake_vs_baseline": results["intake"]["rate"]
         / max(results["intake_baseline"]["rate"], 1e-9),
-        "lookup_vs_baseline": results["lookup"]["rate"]
-        / max(results["lookup_baseline"]["rate"], 1e-9),
-        "list_vs_lookup_baseline": results["public_list"]["rate"]
-        / max(results["lookup_baseline"]["rate"], 1e-9),
     }
+    if "lookup" in results:
+        ratios["lookup_vs_baseline"] = results["lookup"]["rate"] / max(
+            results["lookup_baseline"]["rate"], 1e-9
+        )
+        ratios["list_vs_lookup_baseline"] = results["public_list"]["rate"] / max(
+            results["lookup_baseline"]["rate"], 1e-9
+        )
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
@@ -237,6 +282,8 @@ def main() -> int:
     from aduan.reports.models import Report
 
     print(f"database: {connection.vendor}, reports: {Report.objects.count():,}")
+    if args.without_rollups:
+        print("DIAGNOSTIC: statistics rollups NOT updated by intake (not a production figure)")
     print(
         f"{'phase':<17}{'req/s':>9}{'client p50':>12}{'client p99':>12}"
         f"{'server p50':>12}{'server p99':>12}  statuses"
@@ -247,9 +294,23 @@ def main() -> int:
             f"{r['server_p50_ms']:>12.1f}{r['server_p99_ms']:>12.1f}  {r['statuses']}"
         )
     for name, value in ratios.items():
-        print(f"{name}: {value:.2f}")
+        goal = ""
+        if name == "intake_vs_baseline":
+            verdict = "met" if value >= INTAKE_GOAL else "MISSED"
+            goal = f"  (issue 9 goal >= {INTAKE_GOAL:.2f}: {verdict})"
+        print(f"{name}: {value:.2f}{goal}")
+    print(f"load average before: {load_before}, after: {loadavg()}")
     if args.json:
-        print(json.dumps({"database": connection.vendor, "phases": results, "ratios": ratios}))
+        print(
+            json.dumps(
+                {
+                    "database": connection.vendor,
+                    "phases": results,
+                    "ratios": ratios,
+                    "loadavg": [load_before, loadavg()],
+                }
+            )
+        )
     log.unlink(missing_ok=True)
     return 0
 

@@ -8,7 +8,8 @@ class DedupConfig(AppConfig):
     verbose_name = _("Laporan serupa")
 
     def ready(self) -> None:
-        from aduan.dedup import subscribers
+        from aduan.dedup import subscribers, tasks
         from aduan.reports import hooks
 
         hooks.on_event_recorded(subscribers.event_recorded)
+        hooks.after_submit(tasks.index_new_reports)

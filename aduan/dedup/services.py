@@ -1,10 +1,10 @@
 """Writing the near-duplicate index and finding candidates (DESIGN.md §7).
 
-``index_report`` runs at intake (a hook subscriber, inside the intake transaction: one
-signature row, ``BANDS`` band rows and a few candidate rows) and from
-``aduan dedup reindex``. Lookups read only rows sharing a band key with the new report in
-the same place and time window, through one composite index, so their cost depends on how
-many similar reports exist there, not on how many reports exist at all.
+``index_report`` runs for each new report in the worker seconds after intake (see
+:mod:`aduan.dedup.tasks`; one signature row, ``BANDS`` band rows and a few candidate
+rows) and from ``aduan dedup reindex``. Lookups read only rows sharing a band key with
+the new report in the same place and time window, through one composite index, so their
+cost depends on how many similar reports exist there, not on how many reports exist.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ class Match:
     report_id: int
     score: float
     reason: str
+    # The other report came in after this one (found by a deferred indexing that ran
+    # after the other's): the pair is then recorded the other way round.
+    newer: bool = False
 
 
 def _place(report: Report) -> tuple[str, str]:
@@ -62,8 +65,15 @@ def index_entry(report: Report, now: datetime) -> tuple[IndexedReport, list[Band
     return entry, bands
 
 
-def index_report(report: Report, *, now: datetime | None = None) -> list[Candidate]:
-    """(Re)index one report and record its candidates among earlier reports."""
+def index_report(
+    report: Report, *, now: datetime | None = None, newer: bool = False
+) -> list[Candidate]:
+    """(Re)index one report and record its candidates among earlier reports.
+
+    ``newer``: also among reports submitted after it that are already indexed. The
+    deferred indexing (:mod:`aduan.dedup.tasks`) needs it: workers may index two
+    reports out of order, and the later one's lookup did not see the earlier one yet.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         IndexedReport.objects.filter(report_id=report.pk).delete()
@@ -71,20 +81,23 @@ def index_report(report: Report, *, now: datetime | None = None) -> list[Candida
         entry.save(force_insert=True)
         BandKey.objects.bulk_create(bands)
         return record_candidates(
-            report, find_matches(report, band_keys=[b.key for b in bands]), now
+            report, find_matches(report, band_keys=[b.key for b in bands], newer=newer), now
         )
 
 
-def find_matches(report: Report, *, band_keys: list[int] | None = None) -> list[Match]:
+def find_matches(
+    report: Report, *, band_keys: list[int] | None = None, newer: bool = False
+) -> list[Match]:
     """Earlier reports (within the window) that likely describe the same problem in the
-    same place, best first, plus every report whose tracking ID the text cites."""
+    same place, best first, plus every report whose tracking ID the text cites; with
+    ``newer``, indexed reports submitted after it within the window too."""
     if band_keys is None:
         sig = text.signature(text.shingles(text.report_text(report.title, report.body)))
         band_keys = text.band_keys(sig)
     matches: dict[int, Match] = {}
     for cited in _cited(report):
         matches[cited] = Match(cited, 1.0, Candidate.Reason.CITED)
-    for match in _similar(report, band_keys):
+    for match in _similar(report, band_keys, newer=newer):
         matches.setdefault(match.report_id, match)
     return sorted(matches.values(), key=lambda m: (-m.score, m.report_id))
 
@@ -100,11 +113,13 @@ def _cited(report: Report) -> list[int]:
     )
 
 
-def _similar(report: Report, band_keys: list[int]) -> list[Match]:
+def _similar(report: Report, band_keys: list[int], *, newer: bool = False) -> list[Match]:
     region, district = _place(report)
     at = report.submitted_at
     rows = BandKey.objects.filter(
-        key__in=band_keys, submitted_at__gte=at - WINDOW, submitted_at__lte=at
+        key__in=band_keys,
+        submitted_at__gte=at - WINDOW,
+        submitted_at__lte=at + WINDOW if newer else at,
     ).exclude(entry_id=report.pk)
     if region:
         # Same regency/city, or reports that did not say where (they may be the same).
@@ -121,7 +136,7 @@ def _similar(report: Report, band_keys: list[int]) -> list[Match]:
     mine_text = text.report_text(report.title, report.body)
     mine = text.shingles(mine_text)
     others = Report.objects.filter(pk__in=hits, merged_into__isnull=True).only(
-        "pk", "title", "body", "region_id", "district_id"
+        "pk", "title", "body", "region_id", "district_id", "submitted_at"
     )
     matches = []
     for other in others:
@@ -134,15 +149,18 @@ def _similar(report: Report, band_keys: list[int]) -> list[Match]:
         score = text.jaccard(mine, text.shingles(other_text))
         limit = THRESHOLD if region and o_region else THRESHOLD_NO_PLACE
         if score >= limit:
-            matches.append(Match(other.pk, round(score, 3), Candidate.Reason.SIMILAR))
+            later = other.submitted_at > at or (other.submitted_at == at and other.pk > report.pk)
+            matches.append(
+                Match(other.pk, round(score, 3), Candidate.Reason.SIMILAR, newer=newer and later)
+            )
     return matches
 
 
 def record_candidates(report: Report, matches: list[Match], now: datetime) -> list[Candidate]:
     rows = [
         Candidate(
-            report_id=report.pk,
-            similar_id=m.report_id,
+            report_id=m.report_id if m.newer else report.pk,
+            similar_id=report.pk if m.newer else m.report_id,
             score=m.score,
             reason=m.reason,
             created_at=now,

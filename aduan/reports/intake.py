@@ -107,20 +107,62 @@ def report_submit(
         submitted_at=now,
         **lifecycle.submitted_deadlines(now),
     )
-    with transaction.atomic():
-        report = _insert_with_unique_id(fields)
-        event = ReportEvent.objects.create(
-            report=report,
-            action="submit",
-            from_status="",
-            to_status=Status.SUBMITTED,
-            actor_kind=ReportEvent.ActorKind.REPORTER,
-            visibility=ReportEvent.Visibility.PUBLIC,
-            created_at=now,
-        )
-        save_attachments(report=report, event=event, files=s.attachments, now=now)
-        hooks.event_recorded(event)
-    return Receipt(report=report, secret=secret)
+    for _attempt in range(5):
+        try:
+            report = _write(fields, s.attachments, now)
+        except _TrackingIdClash:
+            continue  # nothing of this attempt was kept: try another tracking ID
+        return Receipt(report=report, secret=secret)
+    raise RuntimeError("could not allocate a unique tracking ID")
+
+
+class _TrackingIdClash(Exception):
+    pass
+
+
+def _write(fields: dict[str, Any], attachments: list[CleanFile], now: datetime) -> Report:
+    """One attempt: the report, its deferred work queued, its first event, attachments.
+
+    Inside a caller's transaction this block is a savepoint only when a clash must be
+    survivable there (an agency's external ID, which a concurrent resend may take); a
+    tracking-ID clash (45 random bits) inside a caller's transaction fails the request.
+    On its own the block is the transaction and a clash is retried in a fresh one.
+    """
+    external = bool(fields.get("external_id"))
+    nested = transaction.get_connection().in_atomic_block
+    try:
+        with transaction.atomic(savepoint=external):
+            existing = _existing_external(fields)
+            if existing is not None:
+                raise ExternalIdTaken(existing)
+            try:
+                report = Report.objects.create(tracking_id=tracking.new_tracking_id(), **fields)
+            except IntegrityError as exc:
+                if nested and not external:
+                    raise  # no savepoint to retry from: the caller's transaction is spoilt
+                raise _TrackingIdClash from exc  # leaving the block rolls it back
+            # Before the event: the task row is written before the chain head is locked.
+            queued = hooks.queue_after_submit([report.pk])
+            event = ReportEvent.objects.create(
+                report=report,
+                action="submit",
+                from_status="",
+                to_status=Status.SUBMITTED,
+                actor_kind=ReportEvent.ActorKind.REPORTER,
+                visibility=ReportEvent.Visibility.PUBLIC,
+                created_at=now,
+            )
+            save_attachments(report=report, event=event, files=attachments, now=now)
+            hooks.event_recorded(event)
+            if not queued:
+                hooks.run_inline([report.pk])
+            return report
+    except _TrackingIdClash:
+        # Or was it a concurrent resend of the same external ID?
+        existing = _existing_external(fields)
+        if existing is not None:
+            raise ExternalIdTaken(existing) from None
+        raise
 
 
 def _language(requested: str) -> str:
@@ -143,20 +185,3 @@ def _existing_external(fields: dict[str, Any]) -> Report | None:
     return Report.objects.filter(
         source_agency=fields["source_agency"], external_id=fields["external_id"]
     ).first()
-
-
-def _insert_with_unique_id(fields: dict[str, Any]) -> Report:
-    existing = _existing_external(fields)
-    if existing is not None:
-        raise ExternalIdTaken(existing)
-    # 45 random bits make a tracking-ID clash vanishingly rare; retry rather than
-    # check-then-insert. A clash on the external ID means a concurrent resend won.
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return Report.objects.create(tracking_id=tracking.new_tracking_id(), **fields)
-        except IntegrityError:
-            existing = _existing_external(fields)
-            if existing is not None:
-                raise ExternalIdTaken(existing) from None
-    raise RuntimeError("could not allocate a unique tracking ID")

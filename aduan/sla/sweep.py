@@ -30,10 +30,12 @@ from django.utils import timezone
 
 from aduan.channels.sms.parts import sms_parts_prune
 from aduan.core import idempotency
+from aduan.dedup.tasks import requeue_unindexed
 from aduan.notifications.tasks import requeue_stale
 from aduan.reports.lifecycle import Actor, Conflict, InvalidState, transition
 from aduan.reports.models import Report, Status
 from aduan.sla import escalation, reminders
+from aduan.triage.tasks import requeue_unsuggested
 from aduan.webhooks import delivery as webhook_delivery
 
 logger = logging.getLogger(__name__)
@@ -71,6 +73,8 @@ def _housekeeping(now: datetime, result: SweepResult) -> None:
     """Re-queue work whose task was lost (a crashed worker, a backend that cannot defer)
     and forget what has outlived its purpose; every step is idempotent."""
     result.requeued = requeue_stale(now=now) + webhook_delivery.requeue_due(now=now)
+    # Intake's deferred work (duplicate index, routing suggestion) whose task was lost.
+    result.requeued += requeue_unindexed(now=now) + requeue_unsuggested(now=now)
     result.purged = (
         idempotency.purge_expired(now=now)
         + webhook_delivery.purge_old(now=now)

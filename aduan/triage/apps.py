@@ -9,6 +9,7 @@ class TriageConfig(AppConfig):
 
     def ready(self) -> None:
         from aduan.reports import hooks
-        from aduan.triage import services
+        from aduan.triage import services, tasks
 
         hooks.on_event_recorded(services.record_event)
+        hooks.after_submit(tasks.suggest_new_reports)

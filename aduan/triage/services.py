@@ -1,6 +1,7 @@
 """Suggestions for reports, the desk's final choice, and optional auto-dispatch.
 
-Suggestions are computed after the report's intake committed: a broken or missing model
+Suggestions are computed after the report's intake committed, by the worker
+(:mod:`aduan.triage.tasks`): a broken or missing model
 can never block or roll back intake (errors are logged and the report simply waits in
 the queue without a suggestion, as it would without triage).
 """
@@ -120,10 +121,8 @@ def suggest_new_report(report_id: int) -> None:
 
 def record_event(event: ReportEvent) -> None:
     """Hook subscriber (inside the event's transaction)."""
-    if event.action == "submit":
-        report_id = event.report_id
-        transaction.on_commit(lambda: suggest_new_report(report_id))
-    elif event.action == "dispatch":
+    # New reports: aduan.triage.tasks.suggest_new_reports (after-submit, in the worker).
+    if event.action == "dispatch":
         record_choice(event)
     elif event.action == "return_to_desk":
         Suggestion.objects.filter(report_id=event.report_id).update(returned=True)
