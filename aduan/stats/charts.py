@@ -76,6 +76,36 @@ def format_value(value: float | int | None, unit: str = "", decimals: int = 0) -
     return f"{text}{unit}" if unit == "%" else (f"{text} {unit}" if unit else text)
 
 
+class FastNumbers:
+    """:func:`format_value` for many numbers at once: the active language's separators
+    are looked up once (``number_format`` costs tens of microseconds a call, which
+    adds up to a large share of a page with hundreds of rows). Same output; languages
+    that do not group by threes fall back to :func:`format_value`."""
+
+    def __init__(self) -> None:
+        from django.utils.formats import get_format
+
+        self.decimal = str(get_format("DECIMAL_SEPARATOR"))
+        self.thousand = str(get_format("THOUSAND_SEPARATOR"))
+        self.simple = get_format("NUMBER_GROUPING") == 3
+
+    def __call__(self, value: float | int | None, unit: str = "", decimals: int = 0) -> str:
+        if value is None:
+            return "—"
+        if not self.simple:
+            return format_value(value, unit, decimals)
+        if isinstance(value, float):
+            value = round(value, decimals)
+            text = f"{value:,.{decimals}f}"
+        else:
+            text = f"{value:,}" if not decimals else f"{value:,.{decimals}f}"
+        text = text.replace(",", "\0").replace(".", self.decimal).replace("\0", self.thousand)
+        return f"{text}{unit}" if unit == "%" else (f"{text} {unit}" if unit else text)
+
+    def pct(self, value: float | None, decimals: int = 1) -> str:
+        return "—" if value is None else self(100 * float(value), "%", decimals)
+
+
 def _safe_id(raw: str) -> str:
     cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in raw)
     return cleaned or "chart"

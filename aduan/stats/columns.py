@@ -148,3 +148,67 @@ CATEGORY_COLUMN_NAMES = tuple(c.name for c in CATEGORY_COLUMNS)
 
 def contribution(cols: tuple[Col, ...], fact: Mapping[str, Any]) -> dict[str, int]:
     return {c.name: c.of(fact) for c in cols}
+
+
+# ---- live counts: deadlines passed without an answer ------------------------------------
+#
+# Unlike the counters above, these depend on the clock: a fact counts once ``now`` is past
+# one of its deadlines. :class:`~aduan.stats.models.LiveRollup` keeps them as of a moment
+# (the watermark, see :mod:`aduan.stats.rollups`); the deadlines between the watermark and
+# ``now`` are counted from the facts, a window of a minute or so.
+
+LIVE_STATUSES = ("dispatched", "in_progress", "escalated")
+LIVE_NAMES = ("overdue", "first_missed", "completion_missed")
+LIVE_FIELDS = {
+    "overdue": "due_at",
+    "first_missed": "first_response_due_at",
+    "completion_missed": "completion_due_at",
+}
+
+
+def live_deadlines(fact: Mapping[str, Any]) -> dict[str, Any]:
+    """For each live count, the deadline after which this fact counts in it (None: it
+    never counts while the fact stays as it is)."""
+    if not fact["is_open"]:
+        return dict.fromkeys(LIVE_NAMES)
+    waiting = fact["status"] in LIVE_STATUSES
+    return {
+        "overdue": fact["due_at"],
+        "first_missed": (
+            fact["first_response_due_at"] if waiting and not fact["first_response_given"] else None
+        ),
+        "completion_missed": (
+            fact["completion_due_at"] if waiting and not fact["followed_up"] else None
+        ),
+    }
+
+
+def live_contribution(fact: Mapping[str, Any], at: Any) -> dict[str, int]:
+    """The fact's contribution to the live counts at the moment ``at``."""
+    return {
+        name: 1 if deadline is not None and deadline < at else 0
+        for name, deadline in live_deadlines(fact).items()
+    }
+
+
+def live_condition(name: str) -> Q:
+    """SQL side of :func:`live_deadlines`: the facts that count in ``name`` once its
+    deadline (``LIVE_FIELDS[name]``) has passed."""
+    if name == "overdue":
+        return Q(is_open=True)
+    waiting = Q(is_open=True, status__in=LIVE_STATUSES)
+    if name == "first_missed":
+        return waiting & Q(first_response_given=False)
+    return waiting & Q(followed_up=False)
+
+
+def live_aggregates(before: Any, since: Any = None) -> dict[str, Any]:
+    """Count facts per live count whose deadline is before ``before`` (and, with
+    ``since``, at or after it)."""
+    out = {}
+    for name, field_name in LIVE_FIELDS.items():
+        q = live_condition(name) & Q(**{f"{field_name}__lt": before})
+        if since is not None:
+            q &= Q(**{f"{field_name}__gte": since})
+        out[name] = Count("pk", filter=q)
+    return out

@@ -44,6 +44,7 @@ PEER_GROUPS = {
     Agency.Kind.REGENCY: "local",
     Agency.Kind.CITY: "local",
 }
+AgencyRow = tuple[str, str, str, str]  # code, name, kind, path
 NAMES = (
     "received",
     "dispatched",
@@ -157,30 +158,36 @@ def _ranking(period: Period, now: datetime) -> tuple[ComplianceResult, datetime 
     settings = current_settings()
     weights = settings.weights()
     labels = peer_group_labels()
-    agencies = list(Agency.objects.filter(kind__in=list(PEER_GROUPS), is_active=True))
+    # Plain tuples (code, name, kind, path): hundreds of model instances cost more than
+    # the arithmetic below.
+    agencies = list(
+        Agency.objects.filter(kind__in=list(PEER_GROUPS), is_active=True).values_list(
+            "code", "name", "kind", "path"
+        )
+    )
     sums = agency_sums(period, NAMES)
     live, valid_until = live_by_agency_until(period, now)
     empty = dict.fromkeys(NAMES, 0)
     rows: list[ComplianceRow] = []
     measured = half = 0
-    by_group: dict[str, list[tuple[float, Agency, dict[str, int], ComplianceComponents]]] = {}
-    unrated: dict[str, list[tuple[Agency, dict[str, int], ComplianceComponents]]] = {}
+    by_group: dict[str, list[tuple[float, AgencyRow, dict[str, int], ComplianceComponents]]] = {}
+    unrated: dict[str, list[tuple[AgencyRow, dict[str, int], ComplianceComponents]]] = {}
     for agency in agencies:
-        c = sums.get(agency.path, empty)
-        parts = components(c, live.get(agency.path))
+        c = sums.get(agency[3], empty)
+        parts = components(c, live.get(agency[3]))
         if c["dispatched"]:
             measured += 1
             if c["followed_up"] * 2 >= c["dispatched"]:
                 half += 1
         index = index_of(parts, weights) if c["dispatched"] else None
-        group = PEER_GROUPS[Agency.Kind(agency.kind)]
+        group = PEER_GROUPS[Agency.Kind(agency[2])]
         if index is None:
             unrated.setdefault(group, []).append((agency, c, parts))
         else:
             by_group.setdefault(group, []).append((index, agency, c, parts))
     group_counts = []
     for group in labels:
-        entries = sorted(by_group.get(group, []), key=lambda e: (-e[0], e[1].name))
+        entries = sorted(by_group.get(group, []), key=lambda e: (-e[0], e[1][1]))
         group_counts.append(Count(group, labels[group], len(entries)))
         previous: float | None = None
         rank = 0
@@ -189,15 +196,15 @@ def _ranking(period: Period, now: datetime) -> tuple[ComplianceResult, datetime 
             if index != previous:
                 rank, previous = position, index
             ranked.append((index, rank, agency, c, parts))
-        for agency, c, parts in sorted(unrated.get(group, []), key=lambda e: e[0].name):
+        for agency, c, parts in sorted(unrated.get(group, []), key=lambda e: e[0][1]):
             ranked.append((None, None, agency, c, parts))  # no index: listed last, unranked
         for index, place, agency, c, parts in ranked:
             code, label = predicate(index, settings)
             rows.append(
                 ComplianceRow(
-                    agency_code=agency.code,
-                    agency_name=agency.name,
-                    agency_kind=agency.kind,
+                    agency_code=agency[0],
+                    agency_name=agency[1],
+                    agency_kind=agency[2],
                     peer_group=group,
                     peer_group_label=labels[group],
                     received=c["received"],

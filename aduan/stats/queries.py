@@ -12,17 +12,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db import connections, router
+from django.db.models import Count, Min, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency
 from aduan.regions.models import Region
 from aduan.reports.effects import RejectionReason
 from aduan.reports.models import Category, Channel, ReportType, Status
+from aduan.stats import columns
 from aduan.stats.columns import (
     BUCKET_VALUE,
     BUCKETS,
@@ -30,12 +33,16 @@ from aduan.stats.columns import (
     CHANNELS,
     COLUMN_NAMES,
     COLUMNS,
+    LIVE_FIELDS,
+    LIVE_NAMES,
     REJECTION_REASONS,
     STATUSES,
     TYPES,
+    live_condition,
 )
 from aduan.stats.kpis import (
     ChildRow,
+    Crumb,
     Durations,
     Kpis,
     Period,
@@ -45,11 +52,25 @@ from aduan.stats.kpis import (
 from aduan.stats.kpis import (
     Count as CountLine,
 )
-from aduan.stats.models import CategoryRollup, MonthlyRollup, ReportFact, ScopeKey
+from aduan.stats.models import (
+    CategoryRollup,
+    LiveRollup,
+    LiveWatermark,
+    MonthlyRollup,
+    ReportFact,
+    ScopeKey,
+)
 from aduan.stats.scopes import agency_scope_of, national_scope, region_scope_of
 
 Counters = dict[str, int]
-LIVE_STATUSES = ("dispatched", "in_progress", "escalated")
+LIVE_STATUSES = columns.LIVE_STATUSES
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # = rollups.EPOCH: the watermark before any advance
+
+
+def rollups_watermark() -> datetime:
+    from aduan.stats.rollups import watermark
+
+    return watermark()
 
 
 # ----------------------------------------------------------------- period split
@@ -139,17 +160,15 @@ def grouped(
     months, partial = split_period(period)
     out: dict[str, Counters] = defaultdict(lambda: dict.fromkeys(names, 0))
     if months:
-        rows = (
+        qs = (
             MonthlyRollup.objects.filter(kind=kind, key__startswith=prefix)
             .filter(month__gte=months[0], month__lte=months[1])
             .order_by()
             .values("key")
             .annotate(**{n: Sum(n) for n in names})
         )
-        for row in rows:
-            target = out[row["key"]]
-            for n in names:
-                target[n] += row[n] or 0
+        for key, *sums in _plain_rows(qs, ("key", *names)):
+            out[key] = {n: v or 0 for n, v in zip(names, sums, strict=True)}
     if partial:
         field = "agency_path" if kind == ScopeKey.AGENCY else "region_code"
         cols = [c for c in COLUMNS if c.name in names]
@@ -165,6 +184,19 @@ def grouped(
             for n in names:
                 target[n] += row[n] or 0
     return dict(out)
+
+
+def _plain_rows(qs: QuerySet[Any], columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values().annotate()`` queryset of plain values (text, integers)
+    as tuples in ``columns`` order, without Django's per-value converters: thousands of
+    grouped rows cost more to convert than to aggregate."""
+    selected = [*qs.query.values_select, *qs.query.annotation_select]
+    if selected != list(columns):  # pragma: no cover - a programming error
+        raise ValueError(f"columns {selected} != {list(columns)}")
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -195,71 +227,142 @@ def _percentile(counts: list[int], n: int, q: float) -> float:
 # ------------------------------------------------------------------------ KPIs
 
 
+# How far ahead a live figure looks for the next deadline that would change it; with none
+# in that span it is recomputed after it anyway (a bounded read, never a scan of every
+# open report's future deadline).
+HORIZON = timedelta(minutes=15)
+
+
+def _facts_live(
+    qs: QuerySet[ReportFact],
+    period: Period,
+    partial: list[tuple[date, date]],
+    at: datetime,
+    now: datetime,
+    group: str | None,
+) -> tuple[dict[str, Counters], datetime]:
+    """From the open facts of the cohort (``qs``, already scoped): the live counts of
+    the ``partial`` days as of ``at`` (the whole months come from the live rollups),
+    plus, for the whole period, the deadlines between ``at`` and ``now`` (subtracted
+    when ``now`` is before ``at``), and the first deadline in [now, now + HORIZON)
+    (else now + HORIZON). One query, bounded by the partial days and the window."""
+    lo, hi = min(at, now), max(at, now)
+    sign = 1 if now >= at else -1
+    ahead = now + HORIZON
+    window = Q()
+    for field_name in LIVE_FIELDS.values():
+        window |= Q(**{f"{field_name}__gte": lo, f"{field_name}__lt": max(hi, ahead)})
+    partial_q = _days_q(partial)
+    aggs: dict[str, Any] = {}
+    for name, field_name in LIVE_FIELDS.items():
+        cond = live_condition(name)
+        aggs[f"p_{name}"] = Count("pk", filter=cond & partial_q & Q(**{f"{field_name}__lt": at}))
+        aggs[f"w_{name}"] = Count(
+            "pk", filter=cond & Q(**{f"{field_name}__gte": lo, f"{field_name}__lt": hi})
+        )
+        aggs[f"n_{name}"] = Min(
+            field_name, filter=cond & Q(**{f"{field_name}__gte": now, f"{field_name}__lt": ahead})
+        )
+    base = qs.filter(is_open=True, day__gte=period.start, day__lte=period.end).filter(
+        window | partial_q
+    )
+    rows: Iterable[dict[str, Any]] = (
+        base.order_by().values(group).annotate(**aggs) if group else [base.aggregate(**aggs)]
+    )
+    out: dict[str, Counters] = {}
+    upcoming = [ahead]
+    for row in rows:
+        out[row[group] if group else ""] = {
+            n: (row[f"p_{n}"] or 0) + sign * (row[f"w_{n}"] or 0) for n in LIVE_NAMES
+        }
+        upcoming.extend(row[f"n_{n}"] for n in LIVE_NAMES if row[f"n_{n}"] is not None)
+    return out, min(upcoming)
+
+
 def _live(scope: Scope, period: Period, now: datetime) -> tuple[dict[str, int], datetime | None]:
-    """Time-dependent counts over the open reports of the cohort, and the next moment
-    they change by the clock alone (the earliest deadline not passed yet that one of
-    them would count; None: never). One query."""
-    qs = _fact_scope(
-        ReportFact.objects.filter(is_open=True, day__gte=period.start, day__lte=period.end), scope
+    """Time-dependent counts over the open reports of the cohort (exact at ``now``), and
+    the next moment they may change by the clock alone. Two queries: the live rollups of
+    the whole months with the watermark they are as of (one statement, so an advance
+    cannot come between them), then :func:`_facts_live`."""
+    months, partial = split_period(period)
+    sums: dict[str, Any] = {}
+    if months:
+        scoped = _rollup_scope(LiveRollup.objects.all(), scope).filter(
+            month__gte=months[0], month__lte=months[1]
+        )
+        sums = {
+            n: Subquery(scoped.order_by().values("kind").annotate(s=Sum(n)).values("s")[:1])
+            for n in LIVE_NAMES
+        }
+    row = LiveWatermark.objects.filter(pk=1).annotate(**sums).values("at", *sums).first()
+    at = row["at"] if row else EPOCH
+    counts = {n: (row or {}).get(n) or 0 for n in LIVE_NAMES}
+    facts, valid_until = _facts_live(
+        _fact_scope(ReportFact.objects.all(), scope), period, partial, at, now, None
     )
-    live = Q(status__in=LIVE_STATUSES)
-    first_open = live & Q(first_response_given=False)
-    completion_open = live & Q(followed_up=False)
-    row = qs.aggregate(
-        overdue=Count("pk", filter=Q(due_at__lt=now)),
-        first_missed=Count("pk", filter=first_open & Q(first_response_due_at__lt=now)),
-        completion_missed=Count("pk", filter=completion_open & Q(completion_due_at__lt=now)),
-        due_next=Min("due_at", filter=Q(due_at__gte=now)),
-        first_next=Min(
-            "first_response_due_at", filter=first_open & Q(first_response_due_at__gte=now)
-        ),
-        completion_next=Min(
-            "completion_due_at", filter=completion_open & Q(completion_due_at__gte=now)
-        ),
-    )
-    counts = {k: row[k] or 0 for k in ("overdue", "first_missed", "completion_missed")}
-    upcoming = [row[k] for k in ("due_next", "first_next", "completion_next") if row[k]]
-    return counts, min(upcoming, default=None)
+    for n in LIVE_NAMES:
+        counts[n] += facts.get("", {}).get(n, 0)
+    return counts, valid_until
+
+
+def _as_datetime(value: Any) -> datetime:
+    """A timestamp read without Django's converters (SQLite returns text)."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    parsed = parse_datetime(str(value))
+    if parsed is None:  # pragma: no cover - the column holds timestamps
+        raise ValueError(f"not a timestamp: {value!r}")
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
 
 
 def live_by_agency(period: Period, now: datetime) -> dict[str, Counters]:
-    """Deadlines passed without an answer, per agency subtree path (one query over the
-    open facts of the cohort)."""
+    """Deadlines passed without an answer, per agency subtree path."""
     return live_by_agency_until(period, now)[0]
 
 
 def live_by_agency_until(
     period: Period, now: datetime
 ) -> tuple[dict[str, Counters], datetime | None]:
-    """:func:`live_by_agency` and the next moment these counts change by the clock alone
-    (the earliest deadline of an unanswered live report not passed yet; None: never).
-    One query."""
-    live = Q(status__in=LIVE_STATUSES)
-    first_open = live & Q(first_response_given=False)
-    completion_open = live & Q(followed_up=False)
-    rows = (
-        ReportFact.objects.filter(is_open=True, day__gte=period.start, day__lte=period.end)
-        .exclude(agency_path="")
-        .order_by()
-        .values("agency_path")
-        .annotate(
-            first_missed=Count("pk", filter=first_open & Q(first_response_due_at__lt=now)),
-            completion_missed=Count("pk", filter=completion_open & Q(completion_due_at__lt=now)),
-            first_next=Min(
-                "first_response_due_at", filter=first_open & Q(first_response_due_at__gte=now)
-            ),
-            completion_next=Min(
-                "completion_due_at", filter=completion_open & Q(completion_due_at__gte=now)
-            ),
+    """:func:`live_by_agency` and the next moment these counts may change by the clock
+    alone. Two queries: the live rollups per agency key (with their watermark), and the
+    facts' window (:func:`_facts_live`)."""
+    months, partial = split_period(period)
+    names = ("first_missed", "completion_missed")
+    groups: dict[str, Counters] = defaultdict(lambda: dict.fromkeys(names, 0))
+    at: datetime | None = None
+    if months:
+        # The watermark in the same statement as the rows (an advance cannot come
+        # between them), on the first row only (one timestamp to parse, not thousands).
+        db = connections[router.db_for_read(LiveRollup)]
+        ops = db.ops
+        wm_table = ops.quote_name(LiveWatermark._meta.db_table)
+        # Identifiers from the models' metadata, quoted; values are parameters.
+        sql = (
+            f"SELECT {ops.quote_name('key')}, SUM(first_missed), SUM(completion_missed), "  # noqa: S608
+            f"CASE WHEN ROW_NUMBER() OVER (ORDER BY {ops.quote_name('key')}) = 1 "
+            f"THEN (SELECT {ops.quote_name('at')} FROM {wm_table} WHERE id = 1) END "
+            f"FROM {ops.quote_name(LiveRollup._meta.db_table)} "
+            f"WHERE kind = %s AND month >= %s AND month <= %s "
+            f"AND {ops.quote_name('key')} <> '' GROUP BY {ops.quote_name('key')}"
         )
+        params = [ScopeKey.AGENCY.value, *(ops.adapt_datefield_value(m) for m in months)]
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            for key, first, completion, stamp in cursor.fetchall():
+                groups[key] = {"first_missed": first or 0, "completion_missed": completion or 0}
+                if stamp is not None:
+                    at = _as_datetime(stamp)
+    if at is None:
+        # No live rollup row: the watermark alone (an advance adding rows between these
+        # two reads would only be possible with deadlines passed in this period).
+        at = rollups_watermark()
+    facts, valid_until = _facts_live(
+        ReportFact.objects.exclude(agency_path=""), period, partial, at, now, "agency_path"
     )
-    groups = {}
-    upcoming: list[datetime] = []
-    for r in rows:
-        groups[r["agency_path"]] = r
-        upcoming.extend(d for d in (r["first_next"], r["completion_next"]) if d is not None)
-    sums = _sum_into(groups, _ancestors, ("first_missed", "completion_missed"))
-    return sums, min(upcoming, default=None)
+    for key, c in facts.items():
+        for n in names:
+            groups[key][n] += c[n]
+    return subtree_sums(groups, names), valid_until
 
 
 def _labels(choices: Any) -> dict[str, str]:
@@ -524,13 +627,44 @@ def agency_groups(period: Period) -> dict[str, Counters]:
     )
 
 
+def subtree_sums(groups: dict[str, Counters], names: tuple[str, ...]) -> dict[str, Counters]:
+    """Counters per agency path summed into every ancestor path (an agency's figures
+    are its whole subtree's): :func:`_sum_into` with :func:`_ancestors`, on lists."""
+    acc: dict[str, list[int]] = {}
+    for key, c in groups.items():
+        values = [c[n] for n in names]
+        prefix = "/"
+        for part in key.split("/"):
+            if not part:
+                continue
+            prefix = f"{prefix}{part}/"
+            current = acc.get(prefix)
+            if current is None:
+                acc[prefix] = values.copy()
+            else:
+                for i, v in enumerate(values):
+                    current[i] += v
+    return {path: dict(zip(names, v, strict=True)) for path, v in acc.items()}
+
+
+def agency_subtrees(period: Period) -> dict[str, Counters]:
+    """:data:`AGENCY_NAMES` of every agency subtree, keyed by agency path: what the
+    agency tables (national, region pages) and the compliance index read; computed once
+    per version of the figures (:mod:`aduan.stats.cache`)."""
+    from aduan.stats import cache
+
+    return cache.cached(
+        "agency_subtrees",
+        (period.start, period.end),
+        lambda: (subtree_sums(agency_groups(period), AGENCY_NAMES), None),
+    )
+
+
 def agency_sums(period: Period, names: tuple[str, ...]) -> dict[str, Counters]:
     """Counters of every agency subtree, keyed by agency path (≤ 2 queries)."""
     if set(names) <= set(AGENCY_NAMES):
-        groups = agency_groups(period)
-    else:
-        groups = grouped(ScopeKey.AGENCY, "", period, names)
-    return _sum_into(groups, _ancestors, names)
+        return agency_subtrees(period)
+    return subtree_sums(grouped(ScopeKey.AGENCY, "", period, names), names)
 
 
 def _agency_rows(agencies: list[Agency], groups: dict[str, Counters]) -> list[ChildRow]:
@@ -563,5 +697,23 @@ def _top_agencies(period: Period, *, region: Scope | None = None) -> list[ChildR
         qs = qs.exclude(kind=Agency.Kind.UNIT).filter(
             Q(region_id=region.code) | Q(region__code__startswith=f"{region.code}.")
         )
-    agencies = list(qs)
-    return _agency_rows(agencies, agency_groups(period))
+    # Plain tuples: hundreds of model instances cost more than the sums themselves.
+    agencies = sorted(qs.values_list("pk", "code", "name", "kind", "path"), key=lambda a: a[2])
+    sums = agency_subtrees(period)
+    empty = dict.fromkeys(CHILD_NAMES, 0)
+    top = national_scope().crumbs[0]
+    return [
+        _child_row(
+            Scope(
+                kind="agency",
+                code=code,
+                name=name,
+                level=kind,
+                crumbs=(top, Crumb("agency", code, name)),
+                agency_id=pk,
+                agency_path=path,
+            ),
+            sums.get(path, empty),
+        )
+        for pk, code, name, kind, path in agencies
+    ]

@@ -66,6 +66,10 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     def tables() -> tuple[str, datetime | None]:
         # Hundreds of rows: rendered once per version of the figures (aduan.stats.cache).
         groups = compliance_pages.compliance_groups(result, only=chosen)
+        for group in groups:
+            group.rows_html = compliance_pages.ranking_rows_html(
+                group, namespace=context["stats_ns"], period_qs=context["period_qs"]
+            )
         html = render_to_string("stats/includes/index_groups.html", {**context, "groups": groups})
         return html, valid_until
 
