@@ -177,6 +177,14 @@ ADUAN_RETRY_AFTER_SECONDS = int(os.environ.get("ADUAN_RETRY_AFTER_SECONDS", "5")
 # commit and enqueue, a worker killed mid-send) after 5–30 minutes; fault-injection runs
 # shrink those waits with a factor below 1.
 ADUAN_SAFETY_NET_SCALE = float(os.environ.get("ADUAN_SAFETY_NET_SCALE", "1"))
+# Statistics pages may show figures up to this many seconds old (aduan.stats.cache): a
+# national system records an event every second, and recomputing the national tables
+# for each would make every request a cold one. 0: always exact.
+ADUAN_STATS_FRESHNESS_SECONDS = int(os.environ.get("ADUAN_STATS_FRESHNESS_SECONDS", "60"))
+# 1: an event only marks its report; the worker refreshes the statistics facts and
+# rollups in batches seconds later (aduan.stats.rollups.drain). For sites that run
+# `aduan worker`; without one (make run) the figures follow the events in-transaction.
+ADUAN_STATS_DEFERRED = os.environ.get("ADUAN_STATS_DEFERRED", "0") == "1"
 # URL names or namespaces whose GET/HEAD requests may read from the replica.
 ADUAN_REPLICA_URLS = [
     u.strip()

@@ -179,6 +179,8 @@ class Topology:
                 "ADUAN_DATA_DIR": str(base / "data"),
                 "ADUAN_SECRET_KEY": "scale-out-test-" + os.urandom(24).hex(),
                 "ADUAN_SMS_GATEWAY_SECRET": "scale-out-sms-secret",
+                # Workers run here: events only mark reports, workers refresh the facts.
+                "ADUAN_STATS_DEFERRED": "1",
                 **NO_RATE_LIMITS,
                 "ADUAN_ALLOWED_HOSTS": "127.0.0.1,localhost",
             }

@@ -245,7 +245,7 @@ def test_cited_tracking_ids_in_any_writing() -> None:
     )
     mixed = next(t for t in iter(tracking.new_tracking_id, None) if any(c.isdigit() for c in t))
     found = text.cited_tracking_ids(
-        f"lanjutan {display(letters)} dan {mixed.lower()} serta {display(mixed).replace('-', ' ')}"
+        f"lanjutan {display(letters)} dan {mixed.lower()} juga {display(mixed).replace('-', ' ')}"
     )
     assert found == [letters, mixed]
     assert text.cited_tracking_ids("jalan rusak parah sekali permohonan laporkanlah") == []

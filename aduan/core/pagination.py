@@ -25,10 +25,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def _bounded_count(self) -> int:
         """Matching rows, counted up to one past the cap."""
-        return int(self.object_list[: self.cap + 1].count())
+        rows: Any = self.object_list
+        return int(rows[: self.cap + 1].count())
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return min(self._bounded_count, self.cap)
 
     @cached_property

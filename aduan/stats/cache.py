@@ -2,20 +2,22 @@
 agency tables, the compliance ranking and the index page's rendered tables) so the
 public statistics pages do not redo Python work over every agency on every request.
 
-Staleness rule — a cached value is used only while all of these hold:
+Staleness rule — a cached value is served while it is **exact**, or while it is **fresh**:
 
-- the **statistics version** is unchanged. The version is a random token in the default
-  cache; :func:`bump` replaces it. It is bumped by the rollup upkeep whenever a report's
-  fact changes (every recorded event that changes a figure: immediately, so the writing
-  transaction itself sees fresh figures, and again once the transaction commits, so a
-  page computed between the first bump and the commit is not kept), by a full rebuild,
-  and when an agency, a region, a category or the compliance settings are saved or
-  deleted (names, hierarchy, weights);
-- the value's own ``valid_until`` has not passed: figures that depend on the clock (an
-  open report's deadline passing without an answer changes the compliance index) carry
-  the next moment they would change, and are recomputed from then on;
-- at most :data:`MAX_AGE` seconds have passed (a safety net for writes that bypass the
-  hooks: raw SQL, ``QuerySet.update`` of agencies).
+- exact: the **statistics version** is unchanged (a random token in the default cache;
+  :func:`bump` replaces it whenever a report's fact changes — immediately, and again once
+  the writing transaction commits — on a full rebuild, and when an agency, a region, a
+  category or the compliance settings are saved or deleted), and the value's own
+  ``valid_until`` has not passed (figures that depend on the clock, such as a deadline
+  passing without an answer, carry the next moment they would change);
+- fresh: it was computed less than ``ADUAN_STATS_FRESHNESS_SECONDS`` ago (default 60).
+  A national system records an event every second and some deadline passes every few
+  seconds; if every one of them made the next request recompute the national tables,
+  nearly every request would be a cold one. Public figures up to a minute old are what
+  every statistics office publishes; the worker recomputes the national pages every
+  minute (:func:`aduan.stats.warm.warm`) so no visitor waits for them. 0 keeps the
+  figures exact after every event (the tests run so);
+- and never past :data:`MAX_AGE` seconds (a safety net for writes that bypass the hooks).
 
 The key also holds the database name (one cache directory may serve several
 databases), the active language (labels are translated) and the arguments.
@@ -29,6 +31,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
@@ -96,17 +99,22 @@ def cached_until(
 ) -> tuple[T, datetime | None]:
     """:func:`cached`, and the value's ``valid_until`` (for values derived from it)."""
     now = now or timezone.now()
-    key = _key(name, [version(), *parts])
+    key = _key(name, parts)
+    current = version()
     hit = cache.get(key, _MISSING)
-    if hit is not _MISSING:
-        value, computed, valid_until = hit
-        # Only for a clock between the computation and the next change (a caller asking
-        # about an earlier moment than the computation recomputes too).
-        if computed <= now and (valid_until is None or now < valid_until):
-            return value, valid_until
+    if hit is not _MISSING and len(hit) == 4:
+        value, computed, valid_until, computed_version = hit
+        if computed <= now:  # never a value computed after the moment asked about
+            exact = computed_version == current and (valid_until is None or now < valid_until)
+            if exact or (now - computed).total_seconds() < freshness():
+                return value, valid_until
     value, valid_until = compute()
-    cache.set(key, (value, now, valid_until), MAX_AGE)
+    cache.set(key, (value, now, valid_until, current), MAX_AGE)
     return value, valid_until
+
+
+def freshness() -> int:
+    return int(getattr(settings, "ADUAN_STATS_FRESHNESS_SECONDS", 60))
 
 
 def connect_signals() -> None:

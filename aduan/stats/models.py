@@ -20,7 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aduan.stats.columns import CATEGORY_COLUMN_NAMES, COLUMN_NAMES
+from aduan.stats.columns import CATEGORY_COLUMN_NAMES, COLUMN_NAMES, LIVE_NAMES
 
 
 class ScopeKey(models.TextChoices):
@@ -68,6 +68,20 @@ class ReportFact(models.Model):
                 name="stats_fact_open_day",
                 condition=models.Q(is_open=True),
             ),
+            # The live counts' window (deadlines between the watermark and now).
+            models.Index(
+                fields=["due_at"], name="stats_fact_open_due", condition=models.Q(is_open=True)
+            ),
+            models.Index(
+                fields=["first_response_due_at"],
+                name="stats_fact_open_first_due",
+                condition=models.Q(is_open=True),
+            ),
+            models.Index(
+                fields=["completion_due_at"],
+                name="stats_fact_open_compl_due",
+                condition=models.Q(is_open=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,6 +108,42 @@ class MonthlyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}@{self.month}"
+
+
+class LiveRollup(models.Model):
+    """Open reports past a deadline without an answer (:data:`~aduan.stats.columns.LIVE_NAMES`)
+    as of the :class:`LiveWatermark`, per month of receipt × scope key (as
+    :class:`MonthlyRollup`). The counts at ``now`` add the deadlines that passed between
+    the watermark and ``now``, read from the facts (:mod:`aduan.stats.rollups`)."""
+
+    month = models.DateField()
+    kind = models.CharField(max_length=6, choices=ScopeKey.choices)
+    key = models.CharField(max_length=255, blank=True)
+    locals().update({name: models.IntegerField(default=0) for name in LIVE_NAMES})
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "month"], name="stats_live_key")
+        ]
+        indexes = [
+            models.Index(fields=["kind", "month"], name="stats_live_month"),
+            models.Index(
+                fields=["key"], name="stats_live_key_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"live {self.kind}:{self.key}@{self.month}"
+
+
+class LiveWatermark(models.Model):
+    """The moment :class:`LiveRollup` counts are as of (one row, pk 1; missing = never
+    advanced: the counts are those of the distant past, i.e. zero)."""
+
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"live watermark {self.at}"
 
 
 class CategoryRollup(models.Model):
@@ -187,3 +237,19 @@ class ComplianceSettings(models.Model):
             "bounce_rate": self.weight_bounce,
         }
         return {k: float(v) for k, v in raw.items()}
+
+
+class PendingFact(models.Model):
+    """A report whose statistics fact is to be refreshed (``ADUAN_STATS_DEFERRED``): the
+    event's transaction only marks it; :func:`aduan.stats.rollups.drain` refreshes the
+    marked reports in batches, seconds later, outside the event's transaction."""
+
+    report_id = models.BigIntegerField(primary_key=True)
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fakta statistik tertunda")
+        verbose_name_plural = _("fakta statistik tertunda")
+
+    def __str__(self) -> str:
+        return str(self.report_id)

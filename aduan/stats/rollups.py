@@ -9,9 +9,20 @@ the difference between the old and the new fact's contributions to the two
 together with the change. History replayed under ``hooks.suppressed()`` (demo data,
 bulk import) is not seen by the hook: those commands call :func:`rebuild` afterwards.
 
+Live counts (overdue, deadlines missed without an answer) change by the clock alone.
+:class:`~aduan.stats.models.LiveRollup` holds them as of the watermark
+(:class:`~aduan.stats.models.LiveWatermark`): events apply their differences at the
+watermark, and :func:`advance` (every minute from the worker, or ``aduan stats tick``)
+adds the deadlines that passed since and moves the watermark to now. A reader adds the
+deadlines between the watermark and ``now`` from the facts (a partial index on each
+deadline of the open facts), so the figures are exact at any moment and the read is
+bounded by the deadlines of the last minute, not by the open reports. An advisory lock
+(PostgreSQL; SQLite serialises writers anyway) keeps an advance from interleaving with
+an event: events take it shared, :func:`advance` and the rebuild exclusively.
+
 Recompute: :func:`rebuild` rewrites every fact from the raw reports and every rollup
 from the facts; :func:`check` does the same computation without writing and returns the
-drift (``aduan stats rebuild --check``).
+drift (``aduan stats rebuild --check``), live rollups at the stored watermark included.
 """
 
 from __future__ import annotations
@@ -19,12 +30,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Field, Model
+from django.db.models import F, Field, Model, Q
+from django.utils import timezone
 
 from aduan.reports.models import Report, ReportEvent
 from aduan.sla import calendar
@@ -34,10 +47,22 @@ from aduan.stats.columns import (
     CATEGORY_COLUMNS,
     COLUMN_NAMES,
     COLUMNS,
+    LIVE_FIELDS,
+    LIVE_NAMES,
     OPEN_STATUSES,
     contribution,
+    live_aggregates,
+    live_contribution,
 )
-from aduan.stats.models import CategoryRollup, MonthlyRollup, ReportFact, ScopeKey
+from aduan.stats.models import (
+    CategoryRollup,
+    LiveRollup,
+    LiveWatermark,
+    MonthlyRollup,
+    PendingFact,
+    ReportFact,
+    ScopeKey,
+)
 
 WIB = ZoneInfo("Asia/Jakarta")
 DESK_TZ = "Asia/Jakarta"
@@ -67,6 +92,11 @@ REPORT_FIELDS = (
     "agency__time_zone",
 )
 FACT_FIELDS = tuple(f.attname for f in ReportFact._meta.concrete_fields if f.attname != "report_id")
+# The watermark before any advance: every live count is zero as of then.
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_LOCK_KEY = 0x41_44_55_4C  # the advisory lock of the live rollups ("ADUL")
+# An advance over a longer span than this rewrites the live rollups in one grouped pass.
+REWRITE_AFTER = timedelta(hours=6)
 
 
 # ------------------------------------------------------------------ working days
@@ -184,6 +214,20 @@ class _Deltas:
     categories: dict[CategoryKey, dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
+    live: dict[RollupKey, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+
+    def add_live(self, fact: dict[str, Any], sign: int, at: datetime) -> None:
+        """The fact's live counts as of ``at``."""
+        counts = live_contribution(fact, at)
+        if not any(counts.values()):
+            return
+        for kind, key in _keys(fact):
+            target = self.live[(kind, key, fact["month"])]
+            for name, value in counts.items():
+                if value:
+                    target[name] += sign * value
 
     def add(self, fact: dict[str, Any], sign: int) -> None:
         main = contribution(COLUMNS, fact)
@@ -207,9 +251,101 @@ def _keys(fact: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     )
 
 
+def _lock(*, exclusive: bool) -> None:
+    """The live rollups' advisory lock, until the transaction ends (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    name = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {name}(%s)", [_LOCK_KEY])
+
+
+def watermark() -> datetime:
+    """The moment the live rollups are as of."""
+    at = LiveWatermark.objects.filter(pk=1).values_list("at", flat=True).first()
+    return at or EPOCH
+
+
+def advance(to: datetime | None = None) -> int:
+    """Count the deadlines that passed between the watermark and ``to`` (default: now)
+    into the live rollups and move the watermark there. Returns how many facts had a
+    deadline in that window (or, after a long pause, how many rows were rewritten).
+    Cheap when run often (the worker runs it every minute)."""
+    to = to or timezone.now()
+    with transaction.atomic():
+        _lock(exclusive=True)
+        at = watermark()
+        if to <= at:
+            return 0
+        if to - at > REWRITE_AFTER:
+            # First advance, or none for a long time: one grouped pass over the open
+            # facts beats applying a day's worth of deadlines one rollup row at a time.
+            return _rewrite_live(to)
+        window = Q()
+        for field_name in LIVE_FIELDS.values():
+            window |= Q(**{f"{field_name}__gte": at, f"{field_name}__lt": to})
+        deltas = _Deltas()
+        seen = 0
+        rows = ReportFact.objects.filter(window, is_open=True).values(*FACT_FIELDS)
+        for fact in rows.iterator(chunk_size=CHUNK):
+            seen += 1
+            deltas.add_live(fact, -1, at)
+            deltas.add_live(fact, +1, to)
+        _apply(deltas)
+        LiveWatermark.objects.update_or_create(pk=1, defaults={"at": to})
+    return seen
+
+
+def _rewrite_live(at: datetime) -> int:
+    """Replace the live rollups by their values as of ``at`` and move the watermark there
+    (under the exclusive lock). Returns how many rows were written."""
+    rows = _live_from_facts(at)
+    LiveRollup.objects.all().delete()
+    _insert(
+        LiveRollup,
+        ["kind", "key", "month", *LIVE_NAMES],
+        [[k, key, m, *v] for (k, key, m), v in rows.items()],
+    )
+    LiveWatermark.objects.update_or_create(pk=1, defaults={"at": at})
+    return len(rows)
+
+
+def deferred() -> bool:
+    return bool(getattr(settings, "ADUAN_STATS_DEFERRED", False))
+
+
 def on_event_recorded(event: ReportEvent) -> None:
-    """Hook subscriber: refresh the report's fact and the rollups it counts in."""
+    """Hook subscriber: refresh the report's fact and the rollups it counts in — in the
+    event's transaction, or (``ADUAN_STATS_DEFERRED``) mark the report for :func:`drain`:
+    one insert instead of a dozen queries and the rollup rows' locks, so the event's
+    transaction (and the event chain's head, locked until it commits) ends sooner."""
+    if deferred():
+        PendingFact.objects.bulk_create(
+            [PendingFact(report_id=event.report_id)], ignore_conflicts=True
+        )
+        return
     refresh([event.report_id])
+
+
+DRAIN_BATCH = 2000
+
+
+def drain(*, limit: int | None = None) -> int:
+    """Refresh the facts of the marked reports, a batch per transaction; returns how many
+    reports were refreshed. Several workers may drain at once (``SKIP LOCKED``)."""
+    done = 0
+    while limit is None or done < limit:
+        with transaction.atomic():
+            batch = PendingFact.objects.order_by("marked_at")
+            if connection.features.has_select_for_update_skip_locked:
+                batch = batch.select_for_update(skip_locked=True)
+            ids = list(batch.values_list("report_id", flat=True)[:DRAIN_BATCH])
+            if not ids:
+                break
+            refresh(ids)
+            PendingFact.objects.filter(report_id__in=ids).delete()
+        done += len(ids)
+    return done
 
 
 def refresh(report_ids: Iterable[int]) -> int:
@@ -226,17 +362,25 @@ def refresh(report_ids: Iterable[int]) -> int:
             .values("report_id", *FACT_FIELDS)
         }
         deltas = _Deltas()
+        at: datetime | None = None
         for pk, new in new_facts.items():
             old = old_facts.get(pk)
             if old == new:
                 continue
+            if at is None:
+                # Before any write: an advance either finished (its watermark is read
+                # here) or waits for this transaction (it then sees the new facts).
+                _lock(exclusive=False)
+                at = watermark()
             changed += 1
             if old is not None:
                 deltas.add(old, -1)
+                deltas.add_live(old, -1, at)
                 ReportFact.objects.filter(report_id=pk).update(**new)
             else:
                 ReportFact.objects.create(report_id=pk, **new)
             deltas.add(new, +1)
+            deltas.add_live(new, +1, at)
         _apply(deltas)
         if changed:
             stats_cache.bump()
@@ -244,25 +388,21 @@ def refresh(report_ids: Iterable[int]) -> int:
 
 
 def _apply(deltas: _Deltas) -> None:
-    for (kind, key, month), counters in deltas.rollups.items():
-        changes = {n: F(n) + v for n, v in counters.items() if v}
-        if not changes:
-            continue
-        MonthlyRollup.objects.bulk_create(
-            [MonthlyRollup(kind=kind, key=key, month=month)], ignore_conflicts=True
-        )
-        MonthlyRollup.objects.filter(kind=kind, key=key, month=month).update(**changes)
-    for (kind, key, month, category_id), counters in deltas.categories.items():
-        changes = {n: F(n) + v for n, v in counters.items() if v}
-        if not changes:
-            continue
-        CategoryRollup.objects.bulk_create(
-            [CategoryRollup(kind=kind, key=key, month=month, category_id=category_id)],
-            ignore_conflicts=True,
-        )
-        CategoryRollup.objects.filter(
-            kind=kind, key=key, month=month, category_id=category_id
-        ).update(**changes)
+    targets: list[tuple[type[Model], tuple[str, ...], dict[Any, dict[str, int]]]] = [
+        (MonthlyRollup, ("kind", "key", "month"), deltas.rollups),
+        (CategoryRollup, ("kind", "key", "month", "category_id"), deltas.categories),
+        (LiveRollup, ("kind", "key", "month"), deltas.live),
+    ]
+    for model, names, table in targets:
+        for key, counters in table.items():
+            changes = {n: F(n) + v for n, v in counters.items() if v}
+            if not changes:
+                continue
+            row = dict(zip(names, key, strict=True))
+            # The row may not exist yet: create it empty (racing creators are harmless),
+            # then add in the database so concurrent writers' increments both count.
+            model._default_manager.bulk_create([model(**row)], ignore_conflicts=True)
+            model._default_manager.filter(**row).update(**changes)
 
 
 def refresh_missing() -> int:
@@ -295,6 +435,8 @@ class Drift:
     rollup_rows_checked: int = 0
     rollup_rows_wrong: int = 0
     category_rows_wrong: int = 0
+    live_rows_wrong: int = 0
+    watermark: datetime | None = None
     examples: list[str] = field(default_factory=list)
 
     @property
@@ -305,6 +447,7 @@ class Drift:
             + self.facts_orphan
             + self.rollup_rows_wrong
             + self.category_rows_wrong
+            + self.live_rows_wrong
         )
 
     def note(self, text: str) -> None:
@@ -346,6 +489,34 @@ def _rollups_from_facts() -> tuple[
     return main, cats
 
 
+def _live_from_facts(at: datetime) -> dict[RollupKey, tuple[int, ...]]:
+    """The live rollups as of ``at``, aggregated from the stored open facts (rows with
+    a non-zero count only)."""
+    out: dict[RollupKey, tuple[int, ...]] = {}
+    aggs = live_aggregates(at)
+    kinds = (
+        (ScopeKey.ALL, None),
+        (ScopeKey.AGENCY, "agency_path"),
+        (ScopeKey.REGION, "region_code"),
+    )
+    for kind, field_name in kinds:
+        by = [field_name] if field_name else []
+        rows = ReportFact.objects.filter(is_open=True).order_by().values("month", *by)
+        for row in rows.annotate(**aggs):
+            values = tuple(row[n] for n in LIVE_NAMES)
+            if any(values):
+                key = row[field_name] if field_name else ""
+                out[(str(kind), key, row["month"])] = values
+    return out
+
+
+def _stored_live() -> dict[RollupKey, tuple[int, ...]]:
+    return {
+        (r["kind"], r["key"], r["month"]): tuple(r[n] for n in LIVE_NAMES)
+        for r in LiveRollup.objects.values("kind", "key", "month", *LIVE_NAMES)
+    }
+
+
 def _stored_rollups() -> tuple[
     dict[RollupKey, tuple[int, ...]], dict[CategoryKey, tuple[int, ...]]
 ]:
@@ -383,8 +554,12 @@ def _compare(
 
 
 def check() -> Drift:
-    """Recompute everything from raw reports without writing; return the drift."""
+    """Recompute everything from raw reports without writing; return the drift. (An
+    event or an advance while it runs may show as drift: run it again to confirm.)
+    Marked reports are refreshed first: their facts are due, not drift."""
+    drain()
     drift = Drift()
+    drift.watermark = watermark()
     stored_iter = ReportFact.objects.order_by("report_id").values("report_id", *FACT_FIELDS)
     stored: dict[int, dict[str, Any]] = {}
     seen: set[int] = set()
@@ -422,6 +597,9 @@ def check() -> Drift:
     drift.rollup_rows_wrong = _compare(expected_main, stored_main, COLUMN_NAMES, drift, "rollup")
     drift.category_rows_wrong = _compare(
         expected_cats, stored_cats, CATEGORY_COLUMN_NAMES, drift, "category rollup"
+    )
+    drift.live_rows_wrong = _compare(
+        _live_from_facts(drift.watermark), _stored_live(), LIVE_NAMES, drift, "live rollup"
     )
     return drift
 
@@ -483,6 +661,8 @@ def rebuild_rollups() -> int:
     """Rewrite the rollup tables from the stored facts."""
     main, cats = _rollups_from_facts()
     with transaction.atomic():
+        _lock(exclusive=True)
+        _rewrite_live(timezone.now())
         MonthlyRollup.objects.all().delete()
         CategoryRollup.objects.all().delete()
         _insert(
@@ -501,10 +681,12 @@ def rebuild_rollups() -> int:
 
 __all__ = [
     "Drift",
+    "advance",
     "check",
     "compute_fact",
     "on_event_recorded",
     "rebuild",
     "refresh",
     "refresh_missing",
+    "watermark",
 ]

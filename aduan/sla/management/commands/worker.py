@@ -4,6 +4,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +14,13 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from aduan.notifications.digest import digest_if_due
 from aduan.sla.sweep import sweep
+from aduan.stats.rollups import deferred as stats_deferred
+from aduan.stats.rollups import drain as stats_drain
+from aduan.stats.warm import upkeep as stats_upkeep
 from aduan.triage.training import retrain_if_due
 
 logger = logging.getLogger(__name__)
+DRAIN_EVERY = 2.0  # seconds
 
 
 class Command(BaseCommand):
@@ -81,6 +86,7 @@ class Command(BaseCommand):
 
     def _sweep_once(self) -> None:
         result = sweep()
+        stats_upkeep()
         self.stdout.write(f"sweep acted: {result.total} {result.acted} SLA: {result.sla}")
         digest = digest_if_due()
         if digest is not None:
@@ -97,6 +103,11 @@ class Command(BaseCommand):
             except Exception:  # keep sweeping after a transient database error
                 logger.exception("SLA sweep failed; retrying in %s s", interval)
             try:
+                # Live overdue counts up to now; national statistics pages recomputed.
+                stats_upkeep()
+            except Exception:
+                logger.exception("statistics upkeep failed")
+            try:
                 # Routing suggestions: retrain when the model is older than
                 # ADUAN_TRIAGE_RETRAIN_HOURS (default 24); seconds of CPU, once a day.
                 retrain_if_due()
@@ -104,4 +115,19 @@ class Command(BaseCommand):
                 logger.exception("triage retraining failed")
             finally:
                 connection.close()
-            stop.wait(interval)
+            self._drain_until_next_sweep(stop, interval)
+
+    @staticmethod
+    def _drain_until_next_sweep(stop: threading.Event, interval: float) -> None:
+        """Between sweeps, refresh the statistics facts that events marked
+        (ADUAN_STATS_DEFERRED) every couple of seconds."""
+        deadline = time.monotonic() + interval
+        while not stop.is_set() and time.monotonic() < deadline:
+            if stats_deferred():
+                try:
+                    stats_drain()
+                except Exception:
+                    logger.exception("statistics facts refresh failed")
+                finally:
+                    connection.close()
+            stop.wait(min(DRAIN_EVERY, max(deadline - time.monotonic(), 0)))
