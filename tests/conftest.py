@@ -64,8 +64,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     torn down, put them back so later tests see the database as migrated."""
     yield
     marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
+    if marker is None or not marker.kwargs.get("transaction") or nextitem is None:
+        return  # (after the last test the test database itself is gone)
     with item.config.stash[blocking_manager_key].unblock():
         from django.db import connection
 
