@@ -16,6 +16,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from aduan.agencies.models import Agency, Role
 from aduan.regions.models import District, Region
+from aduan.reports.forms import clear_choices_cache
 from aduan.reports.models import Category
 from aduan.sla import calendar, deadlines
 from tests.factories import staff
@@ -92,6 +93,7 @@ def _clean_caches(settings: Any, tmp_path: Any) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     calendar.clear_cache()
     deadlines.clear_cache()
+    clear_choices_cache()
     cache.clear()
     # A request through LocaleMiddleware leaves its language active in this thread; every
     # test starts in the default language instead of the previous test's.

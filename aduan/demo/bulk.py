@@ -756,11 +756,9 @@ class Generator:
         key = completion if recipe[0] == COMPLETION else recipe[0]
         return self.deadlines.due(key, recipe[1] + delta, zones[recipe[2]])
 
-    def report(
-        self, pk: int, first_event: int, seq: int, prev: str, pg: bool
-    ) -> tuple[Any, Any, list[Any], int, str]:
-        """One report: (report row, fact row, event rows, seq, hash) — rows as COPY text
-        when ``pg``, else as value lists."""
+    def report(self, pk: int, pg: bool) -> tuple[Any, Any, list[Piece]]:
+        """One report: (report row, fact row, its events as :data:`Piece` s for
+        :func:`chain_events`) — rows as COPY text when ``pg``, else as value lists."""
         rng, refs, clock = self.rng, self.refs, self.clock
         prep = self.prepared[rng.randrange(len(self.prepared))]
         region = refs.pick_region(rng)
@@ -804,11 +802,10 @@ class Generator:
         ]  # fmt: skip
         # (Everything in ``own`` is a number, a code or a date: nothing to escape.)
         fact = self._fact(pk, status, state, submitted, times, dues, agency, region, tpl)
-        events: list[Any] = []
+        events: list[Piece] = []
         reporter = tpl.reporter_id
         officers = refs.officers
-        for offset, spec in enumerate(shape.events[: last + 1]):
-            seq += 1
+        for spec in shape.events[: last + 1]:
             when = spec.ts + delta
             actor_agency = slots[spec.actor_agency]
             event_agency = slots[spec.agency]
@@ -822,30 +819,25 @@ class Generator:
             aa = "null" if actor_agency is None else actor_agency
             ag = "null" if event_agency is None else event_agency
             us = "null" if actor is None else actor
-            canon = (
+            # The canonical JSON up to the sequence number (known only when chained).
+            before = (
                 f'{head}{aa},"actor_id":{us}{tail[0]}{ag},"chain":"events","created_at":"'
                 f'{clock.iso(when)}{tail[1]}{msg_json},"public_message":{public_json}'
-                f'{tail[2]}{pk},"seq":{seq}{tail[3]}'
+                f'{tail[2]}{pk},"seq":'
             )
-            digest = hashlib.sha256(f"{prev}\n{canon}".encode()).hexdigest()
             if pg:
                 ids = "\t".join(
                     NULL if v is None else str(v) for v in (actor, actor_agency, event_agency)
                 )
-                events.append(
-                    f"{first_event + offset}\t{seq}\t{prev}\t{digest}\t{pk}\t{ids}\t"
-                    f"{clock.sql(when)}\t{msg_copy}\n"
-                )
+                events.append((before, tail[3], f"{pk}\t{ids}\t{clock.sql(when)}\t{msg_copy}\n"))
             else:
                 message = prep.tpl.response if spec.message == RESPONSE else spec.message
                 public = redact(prep.tpl.response) if spec.message == RESPONSE else spec.public
-                events.append([
-                    first_event + offset, seq, prev, digest, pk, actor, actor_agency,
-                    event_agency, clock.sql(when), spec.action, spec.from_status,
-                    spec.to_status, spec.actor_kind, "", spec.reason, message, public,
-                    spec.visibility,
-                ])  # fmt: skip
-            prev = digest
+                events.append((before, tail[3], [
+                    pk, actor, actor_agency, event_agency, clock.sql(when), spec.action,
+                    spec.from_status, spec.to_status, spec.actor_kind, "", spec.reason,
+                    message, public, spec.visibility,
+                ]))  # fmt: skip
         if pg:
             report = "\t".join([NULL if v is None else str(v) for v in own])
             fact_row = "\t".join(
@@ -854,8 +846,8 @@ class Generator:
                     for v in fact
                 ]
             )
-            return f"{report}\t{prep.copy_text}\n", f"{fact_row}\n", events, seq, prev
-        return own + prep.values, fact, events, seq, prev
+            return f"{report}\t{prep.copy_text}\n", f"{fact_row}\n", events
+        return own + prep.values, fact, events
 
     def _static(
         self, spec: EventSpec, prep: Prepared
@@ -917,6 +909,110 @@ class Generator:
         return [pk, *(fact[f] for f in rollups.FACT_FIELDS)]
 
 
+# ------------------------------------------------------------------ generating in parallel
+
+Piece = tuple[str, str, Any]
+"""An event before chaining: its canonical JSON up to ``"seq":``, the rest of that JSON,
+and its row without (id, seq, prev_hash, hash)."""
+
+
+@dataclass
+class Batch:
+    reports: Any  # COPY text (PostgreSQL) or value lists
+    facts: Any
+    events: list[Piece]
+    count: int
+    open_reports: int
+
+
+def make_batch(gen: Generator, start: int, stop: int, pg: bool, seed: int) -> Batch:
+    """Reports ``start``..``stop - 1``. The random stream is the batch's own (seeded by
+    its first number), so batches made in any process, in any order, are the same."""
+    gen.rng = random.Random(f"{seed}:{start}")
+    opened = gen.open_reports
+    reports, facts, events = [], [], []
+    for pk in range(start, stop):
+        report, fact, pieces = gen.report(pk, pg)
+        reports.append(report)
+        facts.append(fact)
+        events.extend(pieces)
+    opened = gen.open_reports - opened
+    if pg:
+        return Batch("".join(reports), "".join(facts), events, stop - start, opened)
+    return Batch(reports, facts, events, stop - start, opened)
+
+
+def chain_events(
+    pieces: list[Piece], next_id: int, seq: int, prev: str, pg: bool
+) -> tuple[list[Any], int, int, str]:
+    """Number and hash-chain events as :mod:`aduan.audit.chain` does (the one step that
+    must run in order): (rows, next id, last seq, last hash)."""
+    rows: list[Any] = []
+    sha256 = hashlib.sha256
+    for before, after, rest in pieces:
+        seq += 1
+        digest = sha256(f"{prev}\n{before}{seq}{after}".encode()).hexdigest()
+        if pg:
+            rows.append(f"{next_id}\t{seq}\t{prev}\t{digest}\t{rest}")
+        else:
+            rows.append([next_id, seq, prev, digest, *rest])
+        next_id += 1
+        prev = digest
+    return rows, next_id, seq, prev
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _work(args: tuple[int, int]) -> Batch:
+    return make_batch(_WORKER["gen"], args[0], args[1], True, _WORKER["seed"])
+
+
+@contextmanager
+def batches(
+    gen: Generator, reports: int, *, batch: int, workers: int, pg: bool, seed: int
+) -> Iterator[Iterator[Batch]]:
+    """The batches in order: made here, or by ``workers`` forked processes (PostgreSQL
+    only: they share the prepared generator, and at most two batches each wait in
+    memory)."""
+    ranges = [(s, min(reports + 1, s + batch)) for s in range(1, reports + 1, batch)]
+    if workers <= 1 or len(ranges) < 2 or not pg:
+        yield (make_batch(gen, a, b, pg, seed) for a, b in ranges)
+        return
+    import multiprocessing
+    from collections import deque
+
+    from django.db import connections
+
+    # A forked child must not share the parent's database socket: close it here (the
+    # parent reconnects when it needs to; a child opens its own if a cache expires).
+    connections.close_all()
+    _WORKER.update(gen=gen, seed=seed)
+    pool = multiprocessing.get_context("fork").Pool(workers)
+
+    def ordered() -> Iterator[Batch]:
+        pending: deque[Any] = deque()
+        todo = iter(ranges)
+        for args in todo:
+            pending.append(pool.apply_async(_work, (args,)))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            result = pending.popleft().get()
+            for args in todo:
+                pending.append(pool.apply_async(_work, (args,)))
+                break
+            yield result
+
+    try:
+        yield ordered()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _WORKER.clear()
+
+
 # ------------------------------------------------------------------ writing
 
 
@@ -953,11 +1049,11 @@ class Sink:
                 self._copies.append(copy)
         return self
 
-    def write(self, index: int, rows: list[Any]) -> None:
+    def write(self, index: int, rows: str | list[Any]) -> None:
         if not rows:
             return
         if self.vendor == "postgresql":
-            self._copies[index].write("".join(rows))
+            self._copies[index].write(rows if isinstance(rows, str) else "".join(rows))
             return
         table, cols = self.tables[index]
         names = ", ".join(connection.ops.quote_name(c) for c in cols)
@@ -1059,9 +1155,10 @@ class Progress:
 
 def bulk_seed(
     *, reports: int, now: datetime | None = None, log: Callable[[str], None] = print,
-    progress: bool = True, seed: int = 2021,
+    progress: bool = True, seed: int = 2021, workers: int | None = None, batch: int = BATCH,
 ) -> BulkResult:  # fmt: skip
-    """Fill an empty report table with ``reports`` demo reports and their history."""
+    """Fill an empty report table with ``reports`` demo reports and their history;
+    ``workers`` processes make the rows (PostgreSQL; default: one per core)."""
     t0 = time.perf_counter()
     check_reference_data()
     if Report.objects.exists():
@@ -1080,29 +1177,30 @@ def bulk_seed(
     last_event = ReportEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     next_event = (last_event or 0) + 1
     pg = connection.vendor == "postgresql"
+    workers = (os.cpu_count() or 1) if workers is None else workers
     bar = Progress(reports, log) if progress else None
     log(_("Menulis %(n)d laporan (%(db)s) …") % {"n": reports, "db": connection.vendor})
-    events_total = 0
+    events_total = open_reports = 0
     with ExitStack() as stack:
         if pg:
             stack.enter_context(pg_deferred_indexes(log))
         else:
             stack.enter_context(transaction.atomic())
+        made = stack.enter_context(
+            batches(gen, reports, batch=batch, workers=workers, pg=pg, seed=seed)
+        )
         with Sink() as sink:
-            for batch_start in range(1, reports + 1, BATCH):
-                report_rows, event_rows, fact_rows = [], [], []
-                for pk in range(batch_start, min(reports, batch_start + BATCH - 1) + 1):
-                    report, fact, events, seq, prev = gen.report(pk, next_event, seq, prev, pg)
-                    report_rows.append(report)
-                    fact_rows.append(fact)
-                    event_rows.extend(events)
-                    next_event += len(events)
+            for part in made:
+                event_rows, next_event, seq, prev = chain_events(
+                    part.events, next_event, seq, prev, pg
+                )
                 events_total += len(event_rows)
-                sink.write(0, report_rows)
+                open_reports += part.open_reports
+                sink.write(0, part.reports)
                 sink.write(1, event_rows)
-                sink.write(2, fact_rows)
+                sink.write(2, part.facts)
                 if bar is not None:
-                    bar.update(len(report_rows))
+                    bar.update(part.count)
         if bar is not None:
             bar.close()
         elapsed = time.perf_counter() - t0
@@ -1118,7 +1216,7 @@ def bulk_seed(
         with connection.cursor() as cursor:
             for model in BULK_TABLES:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    return BulkResult(reports, events_total, gen.open_reports, time.perf_counter() - t0)
+    return BulkResult(reports, events_total, open_reports, time.perf_counter() - t0)
 
 
 def _reset_sequences() -> None:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
+from aduan.core.widgets import FastSelect
 from aduan.integrations.models import Scope
 
 # Above this many agencies a drop-down is unusable: the desk types the agency code.
@@ -27,6 +28,7 @@ class ApiKeyCreateForm(forms.Form):
         help_text=_("Untuk mengenali kunci nanti, misalnya “SIPP Dinkes — server produksi”."),
     )
     agency = AgencyChoiceField(
+        widget=FastSelect,
         label=_("Instansi"),
         queryset=Agency.objects.none(),
         to_field_name="code",

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -15,9 +16,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
+from aduan.core.widgets import FastSelect
 from aduan.regions.models import District, Region
 from aduan.reports import access, reporter_actions, selectors
 from aduan.reports.intake import Submission
@@ -44,9 +47,34 @@ def is_valid_form_token(value: object) -> bool:
     return isinstance(value, str) and bool(_TOKEN_RE.match(value))
 
 
+# Reference data changes rarely and every form page lists ~550 regions and ~700 agencies:
+# their choices are kept per process and language for a minute (and dropped at once when
+# this process saves an agency, region or category).
+CHOICES_TTL_SECONDS = 60
+_choices: dict[tuple[str, str], tuple[float, Choices]] = {}
+
+
+def cached_choices(name: str, build: Callable[[], Choices]) -> Choices:
+    """A copy of ``build()``'s choices, rebuilt at most once a minute per language."""
+    key = (name, get_language() or "")
+    now = time.monotonic()
+    hit = _choices.get(key)
+    if hit is None or now - hit[0] >= CHOICES_TTL_SECONDS:
+        hit = _choices[key] = (now, build())
+    return list(hit[1])
+
+
+def clear_choices_cache(**_kwargs: Any) -> None:
+    _choices.clear()
+
+
 def region_choices(empty_label: str) -> Choices:
     """Regencies grouped by province; each group starts with its whole province, so a
     report about a provincial matter has a place too. Works as a plain <select>."""
+    return cached_choices(f"regions:{empty_label}", lambda: _region_choices(empty_label))
+
+
+def _region_choices(empty_label: str) -> Choices:
     choices: Choices = [("", empty_label)]
     for group in selectors.regions_by_province():
         province = group.province
@@ -153,7 +181,7 @@ class ReportForm(forms.Form):
         help_text=_(
             "Pilih kabupaten/kota; jika masalahnya di tingkat provinsi, pilih provinsinya."
         ),
-        widget=forms.Select(attrs={"data-region-select": ""}),
+        widget=FastSelect(attrs={"data-region-select": ""}),
         error_messages={"invalid_choice": _("Pilih wilayah dari daftar.")},
     )
     district = forms.ChoiceField(
@@ -423,22 +451,28 @@ class PublicListForm(forms.Form):
             )
         },
     )
-    agency = forms.ChoiceField(label=_("Instansi"), required=False)
-    region = forms.ChoiceField(label=_("Wilayah"), required=False)
-    category = forms.ChoiceField(label=_("Kategori"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    agency = forms.ChoiceField(label=_("Instansi"), required=False, widget=FastSelect)
+    region = forms.ChoiceField(label=_("Wilayah"), required=False, widget=FastSelect)
+    category = forms.ChoiceField(label=_("Kategori"), required=False, widget=FastSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = str(_("Semua"))
         agency_choices: Choices = [("", everything)]
-        agency_choices += [(a.code, a.name) for a in selectors.selectable_agencies()]
+        agency_choices += cached_choices(
+            "public-agencies",
+            lambda: list(selectors.selectable_agencies().values_list("code", "name")),
+        )
         self._add_requested_unit(agency_choices)
         set_choices(self, "agency", agency_choices)
         set_choices(self, "region", region_choices(everything))
         categories: Choices = [
             ("", everything),
-            *((c.code, c.name) for c in selectors.active_categories()),
+            *cached_choices(
+                "public-categories",
+                lambda: list(selectors.active_categories().values_list("code", "name")),
+            ),
         ]
         statuses: Choices = [
             ("", everything),

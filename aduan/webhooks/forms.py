@@ -10,12 +10,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
+from aduan.core.widgets import FastSelect
 from aduan.webhooks import destinations
 from aduan.webhooks.models import EventType, WebhookDelivery
 
 
 class EndpointForm(forms.Form):
     agency = forms.ModelChoiceField(
+        widget=FastSelect,
         label=_("Instansi"),
         queryset=Agency.objects.none(),
         help_text=_("Endpoint menerima peristiwa laporan instansi ini dan unit kerja di bawahnya."),

@@ -15,6 +15,7 @@ from aduan.backoffice.forms.base import (
     agency_label,
     message_field,
 )
+from aduan.core.widgets import FastSelect
 from aduan.reports.forms import MultipleFileField
 from aduan.reports.lifecycle import Change
 from aduan.reports.uploads import CleanFile, UploadError, clean_uploads
@@ -37,6 +38,7 @@ class ForwardForm(ActionForm):
     )
 
     agency = forms.ModelChoiceField(
+        widget=FastSelect,
         label=_("Unit kerja tujuan"),
         queryset=Agency.objects.none(),
         to_field_name="code",

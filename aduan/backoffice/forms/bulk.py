@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.agencies.models import Agency
 from aduan.backoffice import selectors
 from aduan.backoffice.forms.base import MESSAGE_MAX
+from aduan.core.widgets import FastSelect
 from aduan.reports.lifecycle import Change, RejectionReason
 from aduan.reports.models import Category, Report
 
@@ -45,6 +46,7 @@ class BulkForm(forms.Form):
         error_messages={"required": _("Pilih tindakan.")},
     )
     agency = forms.ModelChoiceField(
+        widget=FastSelect,
         label=_("Instansi tujuan (untuk disposisi)"),
         queryset=Agency.objects.none(),
         to_field_name="code",

@@ -18,6 +18,7 @@ from aduan.backoffice.forms.base import (
     agency_label,
     message_field,
 )
+from aduan.core.widgets import FastSelect
 from aduan.reports import tracking
 from aduan.reports.lifecycle import Change, RejectionReason
 from aduan.reports.models import Report, ReportType, Status
@@ -33,6 +34,7 @@ class DispatchForm(ActionForm):
     )
 
     agency = forms.ModelChoiceField(
+        widget=FastSelect,
         label=_("Instansi tujuan"),
         queryset=Agency.objects.none(),
         to_field_name="code",

@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from aduan.agencies.models import Agency
 from aduan.backoffice import selectors
 from aduan.backoffice.forms.base import MESSAGE_MAX, agency_label
+from aduan.core.widgets import FastSelect
 
 
 class ResponseTemplateForm(forms.Form):
     agency = forms.ModelChoiceField(
+        widget=FastSelect,
         label=_("Instansi"),
         queryset=Agency.objects.none(),
         to_field_name="code",

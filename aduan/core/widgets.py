@@ -1,0 +1,55 @@
+"""Form widgets.
+
+:class:`FastSelect` writes the same markup as Django's ``Select`` but by joining strings:
+Django renders a template for every ``<option>``, which made the lists of ~700 agencies
+and ~550 regions most of a page's time (the public report list spent 70 % of its time
+there).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+def _is_group(label: Any) -> bool:
+    return isinstance(label, list | tuple)
+
+
+class FastSelect(forms.Select):
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        # Widget.get_context, not Select's: that one builds a dict for every option.
+        context = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        selected = set(context["value"])
+        parts = [f'<select name="{conditional_escape(name)}"{flatatt(context["attrs"])}>']
+        found = False
+        for value, label in self.choices:
+            if _is_group(label):
+                parts.append(f'\n  <optgroup label="{conditional_escape(value)}">')
+                for option in label:
+                    found = self._option(parts, *option, selected=selected, found=found)
+                parts.append("\n  </optgroup>")
+            else:
+                found = self._option(parts, value, label, selected=selected, found=found)
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every value and label above is escaped
+
+    def _option(
+        self, parts: list[str], value: Any, label: Any, *, selected: set[str], found: bool
+    ) -> bool:
+        text = "" if value is None else str(value)
+        mark = ""
+        if not found and text in selected:
+            # As Django: only the first matching option is selected in a single select.
+            mark, found = " selected", not self.allow_multiple_selected
+        parts.append(
+            f'\n  <option value="{conditional_escape(text)}"{mark}>'
+            f"{conditional_escape(label)}</option>"
+        )
+        return found

@@ -1,0 +1,59 @@
+"""FastSelect writes what Django's Select writes, only faster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from aduan.core.widgets import FastSelect
+
+CHOICES = [("", "Semua"), ("a", "Dinas <Kesehatan> & Co"), ("b\"'", "Kota “Baru”"), (3, "Tiga")]
+
+
+def both(value: Any, attrs: dict[str, Any] | None = None, choices: Any = CHOICES) -> tuple:
+    fast = FastSelect(choices=choices).render("agency", value, attrs)
+    django = forms.Select(choices=choices).render("agency", value, attrs)
+    return parse_html(fast), parse_html(django), fast
+
+
+@pytest.mark.parametrize("value", [None, "", "a", "b\"'", 3, "3", "missing", ["a"]])
+def test_same_markup_as_django(value: Any) -> None:
+    fast, django, _raw = both(
+        value, {"id": "id_agency", "aria-describedby": "x y", "required": True}
+    )
+    assert fast == django
+
+
+def test_values_and_labels_are_escaped() -> None:
+    _fast, _django, raw = both("a")
+    assert "<Kesehatan>" not in raw
+    assert "&lt;Kesehatan&gt; &amp; Co" in raw
+    assert 'value="b&quot;&#x27;"' in raw
+    assert raw.count(" selected") == 1
+
+
+def test_only_the_first_duplicate_value_is_selected() -> None:
+    _fast, _django, raw = both("a", choices=[("a", "Satu"), ("a", "Dua")])
+    assert raw.count(" selected") == 1
+
+
+@pytest.mark.parametrize("value", ["b", "c", None])
+def test_grouped_choices(value: Any) -> None:
+    grouped = [("", "Semua"), ("Jawa & <Bali>", [("a", "A"), ("b", "B")]), ("c", "C")]
+    fast, django, raw = both(value, choices=grouped)
+    assert fast == django
+    assert '<optgroup label="Jawa &amp; &lt;Bali&gt;">' in raw
+
+
+def test_in_a_bound_form_with_errors() -> None:
+    class F(forms.Form):
+        agency = forms.ChoiceField(choices=CHOICES, widget=FastSelect, help_text="hint")
+
+    class G(forms.Form):
+        agency = forms.ChoiceField(choices=CHOICES, help_text="hint")
+
+    for data in ({"agency": "zzz"}, {"agency": "a"}, {}):
+        assert parse_html(str(F(data)["agency"])) == parse_html(str(G(data)["agency"]))
