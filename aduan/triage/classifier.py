@@ -20,16 +20,14 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
 from scipy.special import expit
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import FunctionTransformer
-from sklearn.svm import LinearSVC
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 from aduan.triage.preprocess import normalise
 
@@ -52,6 +50,14 @@ def normalise_all(texts: Sequence[str]) -> list[str]:
 def build_pipeline(
     *, calibration_folds: int = CALIBRATION_FOLDS, n_jobs: int | None = None
 ) -> Pipeline:
+    # scikit-learn is imported here, not at the top: a web process that never trains or
+    # loads a model (public pages) saves its ~60 MB.
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+    from sklearn.svm import LinearSVC
+
     features = FeatureUnion(
         [
             (
@@ -228,6 +234,8 @@ def compile_fast_path(classifier: TextClassifier) -> None:
     """Attach a :class:`FastScorer` when the pipeline has the shape it reproduces
     (sigmoid calibration, three or more classes, TF-IDF blocks with sublinear tf and L2
     norm); anything else keeps scikit-learn's own predict_proba."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # loaded with the model
+
     classifier.compiled = None
     model = classifier.pipeline.named_steps["model"]
     features = classifier.pipeline.named_steps["features"]

@@ -19,7 +19,6 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from sklearn.model_selection import StratifiedKFold
 
 from aduan.agencies.models import Agency
 from aduan.reports.models import Report, ReportEvent
@@ -113,6 +112,8 @@ def _out_of_fold(texts: list[str], labels: list[str]) -> tuple[list[float], list
     conf: list[float] = []
     top1: list[bool] = []
     top3: list[bool] = []
+    from sklearn.model_selection import StratifiedKFold
+
     folds = StratifiedKFold(n_splits=OOF_FOLDS, shuffle=True, random_state=0)
     for train_idx, test_idx in folds.split(np.zeros(len(y)), y):
         model = train([texts[keep[i]] for i in train_idx], [str(y[i]) for i in train_idx])
