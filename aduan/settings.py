@@ -205,12 +205,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": os.environ.get(
-            "ADUAN_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+            "ADUAN_CACHE_BACKEND", "aduan.core.filecache.FileCache"
         ),
         "LOCATION": os.environ.get("ADUAN_CACHE_LOCATION", str(DATA_DIR / "cache")),
     }
 }
-if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+if CACHES["default"]["BACKEND"].endswith(("FileBasedCache", "filecache.FileCache")):
     # Dashboard figures are cached per agency, region and period (aduan/stats/cache.py):
     # far more than the file cache's default 300 entries.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 20000}
