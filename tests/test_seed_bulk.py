@@ -126,3 +126,8 @@ def test_command_line() -> None:
     call_command("seed", "--demo", "--bulk", "--reports", "50", stdout=out, stderr=StringIO())
     assert "50" in out.getvalue()
     assert Report.objects.count() == 50
+
+
+def test_workers_must_be_positive() -> None:
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("seed", "--demo", "--bulk", "--reports", "5", "--workers", "0")

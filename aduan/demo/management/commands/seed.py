@@ -41,6 +41,16 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help=_(
+                "Dengan --bulk di PostgreSQL: jumlah proses pembuat baris (bawaan: satu per "
+                "inti prosesor)."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["demo"]:
             # Seeding invents people and complaints: never by accident on a real site.
@@ -50,7 +60,11 @@ class Command(BaseCommand):
         if options["bulk"]:
             from aduan.demo.bulk import bulk_seed
 
-            bulk = bulk_seed(reports=options["reports"], log=self.stdout.write)
+            if options["workers"] is not None and options["workers"] < 1:
+                raise CommandError(_("--workers paling sedikit 1."))
+            bulk = bulk_seed(
+                reports=options["reports"], log=self.stdout.write, workers=options["workers"]
+            )
             self.stdout.write(
                 _(
                     "Isi massal selesai: %(reports)d laporan (%(open)d masih terbuka), "
