@@ -360,6 +360,7 @@ ADUAN_RATE_TRACK_PER_MINUTE = int(os.environ.get("ADUAN_RATE_TRACK_PER_MINUTE", 
 ADUAN_RATE_TRACK_MISSES_PER_HOUR = int(os.environ.get("ADUAN_RATE_TRACK_MISSES_PER_HOUR", "20"))
 ADUAN_RATE_SUBMISSIONS_PER_HOUR = int(os.environ.get("ADUAN_RATE_SUBMISSIONS_PER_HOUR", "20"))
 ADUAN_RATE_LOGIN_PER_10_MINUTES = int(os.environ.get("ADUAN_RATE_LOGIN_PER_10_MINUTES", "30"))
+ADUAN_RATE_STATS_PER_MINUTE = int(os.environ.get("ADUAN_RATE_STATS_PER_MINUTE", "120"))
 if env_bool("ADUAN_HTTPS"):
     # Production: a real secret from the environment, never the development key.
     if "ADUAN_SECRET_KEY" not in os.environ:

@@ -140,3 +140,17 @@ def test_throttled_past_the_limit(client: Client, world: Any, settings: Any) -> 
     response = client.get(URL)
     assert response.status_code == 429
     assert response.json()["error"]["code"]
+
+
+def test_stats_rate_is_read_from_the_environment(monkeypatch):
+    """README documents ADUAN_RATE_STATS_PER_MINUTE; the settings must read it."""
+    import importlib
+
+    from aduan import settings as project
+
+    monkeypatch.setenv("ADUAN_RATE_STATS_PER_MINUTE", "7")
+    try:
+        assert importlib.reload(project).ADUAN_RATE_STATS_PER_MINUTE == 7
+    finally:
+        monkeypatch.undo()
+        importlib.reload(project)

@@ -188,3 +188,12 @@ def test_query_count_is_bounded(
         )
     assert response.status_code == 200
     assert len(listed_ids(response)) > 0
+
+
+def test_the_public_list_index_covers_exactly_the_public_statuses():
+    from aduan.reports import access
+    from aduan.reports.models import PUBLIC_LIST_INDEXED, Report
+
+    assert sorted(PUBLIC_LIST_INDEXED) == sorted(str(s) for s in access.PUBLIC_LIST_STATUSES)
+    index = next(i for i in Report._meta.indexes if i.name == "report_public_list")
+    assert ("status__in", PUBLIC_LIST_INDEXED) in index.condition.children

@@ -78,6 +78,11 @@ class AgeBand(models.TextChoices):
     OVER_60 = "gt60", _("Di atas 60 tahun")
 
 
+# The statuses of aduan.reports.access.PUBLIC_LIST_STATUSES (tests hold them equal; that
+# module imports this one), as the public list's partial index names them.
+PUBLIC_LIST_INDEXED = ["dispatched", "in_progress", "responded", "closed", "escalated"]
+
+
 class Report(models.Model):
     tracking_id = models.CharField(_("nomor pelacakan"), max_length=12, unique=True)
     # SHA-256 of the reporter's private-link secret; the secret itself is shown once.
@@ -212,6 +217,13 @@ class Report(models.Model):
                 fields=["-submitted_at"],
                 name="report_public_recent",
                 condition=models.Q(is_confidential=False),
+            ),
+            # The public list (access.public_reports, newest first): its pages and its
+            # capped count read this index alone (index-only), whatever the table's size.
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                name="report_public_list",
+                condition=models.Q(is_confidential=False, status__in=PUBLIC_LIST_INDEXED),
             ),
             # The SLA sweep's escalation and Ombudsman-offer scans, every minute.
             models.Index(
