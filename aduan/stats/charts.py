@@ -320,22 +320,11 @@ def bar_chart(
                     f'<text x="{label_w + w + 4:.1f}" y="{by + bar_h - 4}" fill="#1b1b1b">'
                     f"{escape(format_value(raw, unit, decimals))}</text>"
                 )
-    if n_series > 1:
-        out.append(
-            f'<g transform="translate({label_w},{legend_y})">'
-            + _legend_svg(chart_id, [s.label for s in series], 0, line=False)
-            + "</g>"
-        )
-    out.append("</svg>")
-    return Chart(
-        chart_id=chart_id,
-        title=title,
-        description=description,
-        svg=mark_safe("".join(out)),  # every text piece above is escaped
-        table=_table(title, category_header, categories, series, unit, decimals),
-        legend=_legend_items(chart_id, series),
-        empty=not categories,
-    )
+    return _finish(
+        out, (label_w, legend_y), chart_id=chart_id, title=title, description=description,
+        categories=categories, series=series, category_header=category_header, unit=unit,
+        decimals=decimals, line=False,
+    )  # fmt: skip
 
 
 def line_chart(
@@ -424,10 +413,24 @@ def line_chart(
                 f'<text x="{x_at(i) + 8:.1f}" y="{y_at(float(v)) + 4:.1f}" fill="#1b1b1b" '
                 f'font-size="12">{escape(format_value(v, unit, decimals))}</text>'
             )
-    if n_series > 1:
+    return _finish(
+        out, (left, axis_bottom + label_band), chart_id=chart_id, title=title,
+        description=description, categories=categories, series=series,
+        category_header=category_header, unit=unit, decimals=decimals, line=True,
+    )  # fmt: skip
+
+
+def _finish(
+    out: list[str], legend_at: tuple[float, float], *, chart_id: str, title: str,
+    description: str, categories: Sequence[str], series: Sequence[Series],
+    category_header: str, unit: str, decimals: int, line: bool,
+) -> Chart:  # fmt: skip
+    """Close a bar or line chart: its legend (several series only), the SVG end, and the
+    table that carries the same numbers."""
+    if len(series) > 1:
         out.append(
-            f'<g transform="translate({left},{axis_bottom + label_band})">'
-            + _legend_svg(chart_id, [s.label for s in series], 0, line=True)
+            f'<g transform="translate({legend_at[0]},{legend_at[1]})">'
+            + _legend_svg(chart_id, [s.label for s in series], 0, line=line)
             + "</g>"
         )
     out.append("</svg>")
