@@ -204,9 +204,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # backend for Redis.
 CACHES: dict[str, dict[str, Any]] = {
     "default": {
-        "BACKEND": os.environ.get(
-            "ADUAN_CACHE_BACKEND", "aduan.core.filecache.FileCache"
-        ),
+        "BACKEND": os.environ.get("ADUAN_CACHE_BACKEND", "aduan.core.filecache.FileCache"),
         "LOCATION": os.environ.get("ADUAN_CACHE_LOCATION", str(DATA_DIR / "cache")),
     }
 }
