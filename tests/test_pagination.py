@@ -54,3 +54,20 @@ def test_desk_queue_says_more_than_the_cap(world: Any, client: Any, monkeypatch:
     client.force_login(world.desk)
     page = client.get(reverse("backoffice:desk_queue")).content.decode()
     assert "Lebih dari 2 laporan" in page
+
+
+@pytest.mark.django_db
+def test_later_pages_read_keys_first_and_keep_order_and_orphans(world: Any) -> None:
+    public_reports(7)
+    rows = Report.objects.select_related("agency").order_by("-submitted_at", "-id")
+    expected = list(rows.values_list("pk", flat=True))
+    paginator = CappedPaginator(rows, 3)
+    paginator.orphans = 1  # the last page takes the one row left over
+    pages = [[r.pk for r in paginator.page(n).object_list] for n in (1, 2)]
+    assert pages == [expected[:3], expected[3:]]
+    with CaptureQueriesContext(connection) as queries:
+        list(paginator.page(2).object_list)
+    sqls = [q["sql"].upper() for q in queries]
+    # Keys over the ordering only (with the offset), then the joined rows by key.
+    assert any("OFFSET 3" in s and "JOIN" not in s for s in sqls)
+    assert any("JOIN" in s and "OFFSET" not in s and " IN (" in s for s in sqls)

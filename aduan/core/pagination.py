@@ -5,13 +5,19 @@ at ten million public reports that count alone reads the whole table on every pa
 :class:`CappedPaginator` counts at most ``cap`` rows (an index-ordered ``LIMIT`` inside
 the count), says "more than 10,000" beyond that, and offers the pages up to the cap;
 older rows are reached by narrowing the search, as every large catalogue does.
+
+Past the first page a page of a query set is read in two steps: the keys of its rows
+(``OFFSET`` over the ordering index alone), then those rows with their joins. One query
+would join every skipped row too: page 200 of the public list took 44 ms at 10M reports
+that way, the keys ~2 ms.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 DEFAULT_CAP = 10_000
@@ -36,3 +42,16 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         """True when more rows match than are counted and offered."""
         return self._bounded_count > self.cap
+
+    def page(self, number: Any) -> Page:
+        page = super().page(number)
+        rows: Any = self.object_list
+        bottom = (page.number - 1) * self.per_page
+        if isinstance(rows, QuerySet) and bottom > 0:
+            top = bottom + self.per_page  # as Paginator.page() (orphans join the last page)
+            if top + self.orphans >= self.count:
+                top = self.count
+            keys = list(rows.values_list("pk", flat=True)[bottom:top])
+            # The same query set (ordering, joins, deferred fields) over those keys only.
+            page.object_list = list(rows.filter(pk__in=keys))
+        return page
