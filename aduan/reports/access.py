@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from aduan.agencies.models import Agency, Membership, Role
 from aduan.reports import tracking
-from aduan.reports.models import Attachment, Report, ReportEvent, Status
+from aduan.reports.models import PUBLIC_LIST_STATUSES, Attachment, Report, ReportEvent
 from aduan.reports.redaction import reporter_identity, scrub_identity
 
 if TYPE_CHECKING:
@@ -23,13 +23,6 @@ if TYPE_CHECKING:
 
     from aduan.integrations.models import ApiKey
 
-PUBLIC_LIST_STATUSES = (
-    Status.DISPATCHED,
-    Status.IN_PROGRESS,
-    Status.RESPONDED,
-    Status.CLOSED,
-    Status.ESCALATED,
-)
 WORKING_ROLES = frozenset({Role.AGENCY_ADMIN, Role.OFFICER, Role.OMBUDSMAN})
 
 

@@ -78,9 +78,15 @@ class AgeBand(models.TextChoices):
     OVER_60 = "gt60", _("Di atas 60 tahun")
 
 
-# The statuses of aduan.reports.access.PUBLIC_LIST_STATUSES (tests hold them equal; that
-# module imports this one), as the public list's partial index names them.
-PUBLIC_LIST_INDEXED = ["dispatched", "in_progress", "responded", "closed", "escalated"]
+# What the public list shows (aduan.reports.access.public_reports): verified reports,
+# never rejected, archived or awaiting the desk. Its partial index names the same set.
+PUBLIC_LIST_STATUSES = (
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.RESPONDED,
+    Status.CLOSED,
+    Status.ESCALATED,
+)
 
 
 class Report(models.Model):
@@ -223,7 +229,7 @@ class Report(models.Model):
             models.Index(
                 fields=["-submitted_at", "-id"],
                 name="report_public_list",
-                condition=models.Q(is_confidential=False, status__in=PUBLIC_LIST_INDEXED),
+                condition=models.Q(is_confidential=False, status__in=list(PUBLIC_LIST_STATUSES)),
             ),
             # The SLA sweep's escalation and Ombudsman-offer scans, every minute.
             models.Index(

@@ -460,6 +460,14 @@ def _computed_facts() -> Iterator[tuple[int, dict[str, Any]]]:
         yield row["pk"], compute_fact(row)
 
 
+# Each rollup kind and the fact column that keys it (none: the national total).
+_KEY_KINDS: tuple[tuple[ScopeKey, str | None], ...] = (
+    (ScopeKey.ALL, None),
+    (ScopeKey.AGENCY, "agency_path"),
+    (ScopeKey.REGION, "region_code"),
+)
+
+
 def _rollups_from_facts() -> tuple[
     dict[RollupKey, tuple[int, ...]], dict[CategoryKey, tuple[int, ...]]
 ]:
@@ -469,12 +477,7 @@ def _rollups_from_facts() -> tuple[
     cats: dict[CategoryKey, tuple[int, ...]] = {}
     main_aggs = {c.name: c.aggregate() for c in COLUMNS}
     cat_aggs = {c.name: c.aggregate() for c in CATEGORY_COLUMNS}
-    kinds = (
-        (ScopeKey.ALL, None),
-        (ScopeKey.AGENCY, "agency_path"),
-        (ScopeKey.REGION, "region_code"),
-    )
-    for kind, field_name in kinds:
+    for kind, field_name in _KEY_KINDS:
         by = [field_name] if field_name else []
         for row in ReportFact.objects.order_by().values("month", *by).annotate(**main_aggs):
             key = row[field_name] if field_name else ""
@@ -494,12 +497,7 @@ def _live_from_facts(at: datetime) -> dict[RollupKey, tuple[int, ...]]:
     a non-zero count only)."""
     out: dict[RollupKey, tuple[int, ...]] = {}
     aggs = live_aggregates(at)
-    kinds = (
-        (ScopeKey.ALL, None),
-        (ScopeKey.AGENCY, "agency_path"),
-        (ScopeKey.REGION, "region_code"),
-    )
-    for kind, field_name in kinds:
+    for kind, field_name in _KEY_KINDS:
         by = [field_name] if field_name else []
         rows = ReportFact.objects.filter(is_open=True).order_by().values("month", *by)
         for row in rows.annotate(**aggs):
