@@ -62,6 +62,7 @@ from aduan.demo import writer as texts
 from aduan.demo.plans import Catalogue, make_plan
 from aduan.demo.seeding import check_reference_data
 from aduan.regions.models import District, Region
+from aduan.reports.effects import ESCALATION_SOURCES
 from aduan.reports.lifecycle import TRANSITIONS
 from aduan.reports.models import Report, ReportEvent, Status
 from aduan.reports.redaction import redact, scrub_identity
@@ -332,15 +333,17 @@ RESPONSE = "\x00response"  # an event message slot: the template's follow-up tex
 DESK_SLOT = "desk"
 OPEN = frozenset(s.value for s in (S.SUBMITTED, S.NEEDS_INFO, S.DISPATCHED, S.IN_PROGRESS,
                                    S.RESPONDED, S.ESCALATED))  # fmt: skip
-# A recipe: (limit key, anchor time, zone slot), or ("max", recipe, recipe).
+# A recipe: (limit key, anchor time, zone slot), or ("max"/"min", recipe, recipe).
 Recipe = tuple[Any, ...]
 STATE_FIELDS = (
     "status", "agency", "verified_at", "dispatched_at", "first_response_at", "responded_at",
     "closed_at", "rejection_reason", "bounce_count", "rating", "resolved", "due_at",
-    "auto_at", "first_response_due_at", "completion_due_at",
+    "auto_at", "first_response_due_at", "completion_due_at", "offer_at",
 )  # fmt: skip
 TIME_FIELDS = ("verified_at", "dispatched_at", "first_response_at", "responded_at", "closed_at")
-DUE_FIELDS = ("due_at", "auto_at", "first_response_due_at", "completion_due_at")
+DUE_FIELDS = ("due_at", "auto_at", "first_response_due_at", "completion_due_at", "offer_at")
+# States the reporter may be offered the Ombudsman from (effects.ESCALATION_SOURCES).
+OFFER_FROM = frozenset(s.value for s in ESCALATION_SOURCES)
 
 
 class Stop(Exception):
@@ -394,8 +397,9 @@ class Recorder:
         """A recipe's time while recording (zone: WIB; recomputed per report later)."""
         if recipe is None:
             return None
-        if recipe[0] == "max":
-            return max(self._value(recipe[1]) or 0, self._value(recipe[2]) or 0)
+        if recipe[0] in ("max", "min"):
+            pick = max if recipe[0] == "max" else min
+            return pick(self._value(recipe[1]) or 0, self._value(recipe[2]) or 0)
         key = K.COMPLETION_COMPLAINT if recipe[0] == COMPLETION else recipe[0]
         return self.due.due(key, recipe[1], DESK_TZ)
 
@@ -426,6 +430,7 @@ class Recorder:
         state["status"] = new
         self.clock = when
         self._deadlines(new, action)
+        self._offer(old, str(new), action)
         self.shape.times.append(when)
         self.shape.snapshots.append(dict(state))
 
@@ -457,6 +462,17 @@ class Recorder:
                 st["due_at"], st["auto_at"] = None, (K.AUTO_CLOSE, now, slot)
         else:
             st["due_at"] = st["auto_at"] = None
+
+    def _offer(self, old: str, new: str, action: str) -> None:
+        """:func:`aduan.reports.effects.offer_fields`, as a recipe (the dispatch limit or
+        the completion limit, whichever comes first)."""
+        st = self.state
+        if new not in OFFER_FROM:
+            st["offer_at"] = None
+        elif old not in OFFER_FROM or new == S.DISPATCHED or action == "forward":
+            by_age = (K.OMBUDSMAN_AFTER_DISPATCH, st["dispatched_at"], st["agency"] or DESK_SLOT)
+            completion = st["completion_due_at"]
+            st["offer_at"] = ("min", by_age, completion) if completion else by_age
 
     # -- the paths (the odds of aduan.demo.story)
     def _desk_delay(self) -> float:
@@ -750,9 +766,10 @@ class Generator:
     ) -> int | None:
         if recipe is None:
             return None
-        if recipe[0] == "max":
+        if recipe[0] in ("max", "min"):
+            pick = max if recipe[0] == "max" else min
             first = self._due(recipe[1], delta, zones, completion) or 0
-            return max(first, self._due(recipe[2], delta, zones, completion) or 0)
+            return pick(first, self._due(recipe[2], delta, zones, completion) or 0)
         key = completion if recipe[0] == COMPLETION else recipe[0]
         return self.deadlines.due(key, recipe[1] + delta, zones[recipe[2]])
 
@@ -780,6 +797,10 @@ class Generator:
         agency = slots[state["agency"]]
         times = [None if state[f] is None else state[f] + delta for f in TIME_FIELDS]
         dues = [self._due(state[f], delta, zones, prep.completion) for f in DUE_FIELDS]
+        if dues[-1] is not None and dues[-1] <= self.horizon:
+            # History is not replayed through the sweep (no SLA acts are written): an
+            # offer whose time has passed counts as made, as the sweep would have.
+            dues[-1] = None
         districts = refs.districts.get(region)
         tpl = prep.tpl
         incident = (

@@ -39,15 +39,27 @@ class RejectionReason:
     VALUES = frozenset(code for code, _label in CHOICES)
 
 
+def offer_time(
+    *, status: str, dispatched_at: datetime | None, completion_due_at: datetime | None, tz: str
+) -> datetime | None:
+    """When the Ombudsman may be offered: the completion limit, or the configured time
+    since dispatch (60 days) if that comes first; None outside the states it applies to."""
+    if status not in ESCALATION_SOURCES or dispatched_at is None:
+        return None
+    by_age = deadlines.due(SlaLimit.Key.OMBUDSMAN_AFTER_DISPATCH, dispatched_at, tz)
+    return min(by_age, completion_due_at) if completion_due_at is not None else by_age
+
+
 def escalation_due(report: Report, now: datetime) -> bool:
     """The Ombudsman may be offered once the completion limit passed or the
     dispatch is older than the configured limit (60 days) without resolution."""
-    if report.status not in ESCALATION_SOURCES or report.dispatched_at is None:
-        return False
-    if report.completion_due_at is not None and now > report.completion_due_at:
-        return True
-    tz = report.agency.time_zone if report.agency else "Asia/Jakarta"
-    return now > deadlines.due(SlaLimit.Key.OMBUDSMAN_AFTER_DISPATCH, report.dispatched_at, tz)
+    moment = offer_time(
+        status=report.status,
+        dispatched_at=report.dispatched_at,
+        completion_due_at=report.completion_due_at,
+        tz=report.agency.time_zone if report.agency else "Asia/Jakarta",
+    )
+    return moment is not None and now > moment
 
 
 def _dispatch(
@@ -274,6 +286,26 @@ def deadline_fields(
     if target in (S.CLOSED, S.REJECTED, S.ARCHIVED):
         return {"due_at": None, "auto_at": None}
     return {}
+
+
+def offer_fields(report: Report, target: str, updates: dict[str, Any]) -> dict[str, Any]:
+    """``offer_at`` for the state the report enters: set when it enters a state the
+    Ombudsman may be offered from or its dispatch, completion limit or agency changes, cleared
+    when it leaves them, else left alone (the sweep clears it once it has offered)."""
+    if target not in ESCALATION_SOURCES:
+        return {"offer_at": None}
+    changed = {"dispatched_at", "completion_due_at", "agency"} & set(updates)
+    if report.status in ESCALATION_SOURCES and not changed:
+        return {}
+    agency: Agency | None = updates.get("agency", report.agency)
+    return {
+        "offer_at": offer_time(
+            status=target,
+            dispatched_at=updates.get("dispatched_at", report.dispatched_at),
+            completion_due_at=updates.get("completion_due_at", report.completion_due_at),
+            tz=agency.time_zone if agency is not None else "Asia/Jakarta",
+        )
+    }
 
 
 def submitted_deadlines(now: datetime) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from aduan.reports.effects import (
     RejectionReason,
     deadline_fields,
     escalation_due,
+    offer_fields,
     submitted_deadlines,
 )
 from aduan.reports.errors import (
@@ -326,6 +327,7 @@ def transition(
     target = rule.target or old_status
     updates["status"] = target
     updates.update(deadline_fields(report, target, action, now, updates))
+    updates.update(offer_fields(report, target, updates))
     updates["updated_at"] = now
 
     with transaction.atomic():

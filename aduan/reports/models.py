@@ -203,6 +203,10 @@ class Report(models.Model):
     first_response_due_at = models.DateTimeField(null=True, blank=True)
     completion_due_at = models.DateTimeField(null=True, blank=True)
     auto_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep offers the reporter the Ombudsman (effects.offer_time); cleared once
+    # offered or when the report leaves the states it applies to, so the sweep's index
+    # holds only offers still owed.
+    offer_at = models.DateTimeField(null=True, blank=True)
 
     bounce_count = models.PositiveSmallIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -231,7 +235,13 @@ class Report(models.Model):
                 name="report_public_list",
                 condition=models.Q(is_confidential=False, status__in=list(PUBLIC_LIST_STATUSES)),
             ),
-            # The SLA sweep's escalation and Ombudsman-offer scans, every minute.
+            # The SLA sweep's Ombudsman offers: only offers still owed are indexed.
+            models.Index(
+                fields=["offer_at"],
+                name="report_offer_at",
+                condition=models.Q(offer_at__isnull=False),
+            ),
+            # The SLA sweep's escalation scan, every minute.
             models.Index(
                 fields=["first_response_due_at"],
                 name="report_first_response_due",
@@ -239,16 +249,6 @@ class Report(models.Model):
                     first_response_at__isnull=True,
                     status__in=["dispatched", "in_progress", "escalated"],
                 ),
-            ),
-            models.Index(
-                fields=["completion_due_at"],
-                name="report_completion_due",
-                condition=models.Q(status__in=["dispatched", "in_progress", "responded"]),
-            ),
-            models.Index(
-                fields=["dispatched_at"],
-                name="report_dispatched_open",
-                condition=models.Q(status__in=["dispatched", "in_progress", "responded"]),
             ),
         ]
         constraints = [

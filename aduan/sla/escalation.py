@@ -7,9 +7,10 @@ national desk. A top-level agency has no parent step: the desk comes two working
 after its own admins. Any first response (an update or the follow-up) ends the chain.
 
 Queries: the first-response candidates are bounded by a window on
-``first_response_due_at`` and the Ombudsman candidates by windows on
-``completion_due_at`` / ``dispatched_at``; both skip reports already acted upon through
-an anti-join on the unique SlaAction key (see the index requests in the sweep module).
+``first_response_due_at`` and skip reports already escalated through an anti-join on the
+unique SlaAction key. The Ombudsman candidates are the reports whose precomputed
+``offer_at`` has come (set by every transition, cleared once offered), so the index holds
+only offers still owed.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from aduan.notifications import messages, recipients
 from aduan.notifications.models import Notification
 from aduan.notifications.services import Draft, notification_queue, notifications_enabled
-from aduan.reports.effects import ESCALATION_SOURCES, escalation_due
+from aduan.reports.effects import offer_time
 from aduan.reports.models import Report
 from aduan.sla import calendar, deadlines, duties
 from aduan.sla.actions import StaffAct, perform_staff_acts, sla_action_claim, sla_event_record
@@ -128,36 +129,47 @@ def _act(report: Report, kind: str, deadline: datetime, staff: StaffCache) -> St
 # ---- the Ombudsman offer ---------------------------------------------------------------
 
 
-def _offer_candidates(now: datetime) -> Q:
+def offer_catch_up() -> timedelta:
+    """How late an offer may still be made (the sweep was down, history was imported):
+    twice the dispatch limit and two weeks, plus the window. Older owed offers are left
+    alone; the reporter can still ask for the Ombudsman on the tracking page."""
     limit = deadlines.limits()[SlaLimit.Key.OMBUDSMAN_AFTER_DISPATCH]
-    # The offer comes ``limit.days`` (calendar or working) days after dispatch: a coarse
-    # window that surely contains that moment, refined per report by escalation_due().
-    earliest = timedelta(days=max(limit.days - 1, 0))
-    latest = timedelta(days=2 * limit.days + 14) + OFFER_WINDOW
-    by_completion = Q(completion_due_at__lt=now, completion_due_at__gte=now - OFFER_WINDOW)
-    by_age = Q(dispatched_at__lte=now - earliest, dispatched_at__gte=now - latest)
-    return by_completion | by_age
+    return timedelta(days=2 * limit.days + 14) + OFFER_WINDOW
 
 
 def offer_ombudsman(*, now: datetime) -> int:
-    """Tell the reporter, once per report, that they may ask for the Ombudsman."""
-    offered = Exists(
-        SlaAction.objects.filter(
-            report=OuterRef("pk"), kind=Kind.OMBUDSMAN_OFFER, deadline_at=OuterRef("submitted_at")
-        )
-    )
-    qs = (
-        Report.objects.select_related("agency", "reporter")
-        .filter(status__in=list(ESCALATION_SOURCES), dispatched_at__isnull=False)
-        .filter(_offer_candidates(now))
-        .exclude(offered)
+    """Tell the reporter, once per report, that they may ask for the Ombudsman.
+
+    Reads the ``report_offer_at`` index: only reports whose offer time has come and which
+    were not offered yet (the offer clears ``offer_at``), so a quiet minute reads nothing.
+    """
+    qs = Report.objects.select_related("agency", "reporter").filter(
+        offer_at__lte=now, offer_at__gte=now - offer_catch_up()
     )
     done = 0
     for batch in batches(qs):
         for report in batch:
-            if escalation_due(report, now) and _offer(report, now):
+            if _offer_or_settle(report, now):
                 done += 1
     return done
+
+
+def _offer_or_settle(report: Report, now: datetime) -> bool:
+    """Offer if it is due; either way leave ``offer_at`` right: cleared once offered (or
+    found offered by another sweep), recomputed if the limits changed since it was set.
+    The update is guarded on the value read, so a transition meanwhile wins."""
+    read = report.offer_at
+    moment = offer_time(
+        status=report.status,
+        dispatched_at=report.dispatched_at,
+        completion_due_at=report.completion_due_at,
+        tz=duties.report_tz(report),
+    )
+    with transaction.atomic():
+        offered = moment is not None and now > moment and _offer(report, now)
+        settled = None if offered or moment is None or now > moment else moment
+        Report.objects.filter(pk=report.pk, offer_at=read).update(offer_at=settled)
+    return offered
 
 
 def _offer(report: Report, now: datetime) -> bool:

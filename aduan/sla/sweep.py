@@ -15,9 +15,8 @@ several processes at once and idempotent:
 Indexes relied upon: ``report_auto_at`` (partial, auto_at) for the transitions;
 ``report_status_due`` (status, due_at) for the reminders; ``sla_action_once_per_deadline``
 (report, kind, deadline_at) for every "already done?" anti-join; ``notification_unsent``
-for the safety net. The escalation and offer windows on ``first_response_due_at``,
-``completion_due_at`` and ``dispatched_at`` would profit from partial indexes on
-``reports_report`` (requested from the lead; correct without them).
+for the safety net; ``report_first_response_due`` for the escalations and
+``report_offer_at`` (offers still owed) for the Ombudsman offers.
 """
 
 from __future__ import annotations
