@@ -4,7 +4,7 @@
         [--idle-runs 3] [--profile] [--full-verify] [--skip-due]
 
 Runs :func:`aduan.sla.sweep.sweep` — the function ``aduan worker`` calls every minute, in
-the same way (no surrounding transaction: each transition commits on its own) — on
+the same way (no surrounding transaction: each chunk of transitions commits on its own) — on
 whatever database ``DATABASE_URL`` names. It never creates reports; fill the database
 first (``aduan seed --demo --reports N [--bulk]``).
 
@@ -221,7 +221,7 @@ def run_sweep(
     """One sweep as the worker runs it, timed; with the chain/transition split.
     ``one_transaction``: an experiment, NOT how the worker runs: the whole sweep in one
     transaction (one commit, the chain head locked once), to price the per-transition
-    commits."""
+    commits (chunks of ``aduan.sla.sweep.CHUNK``)."""
     from django.db import transaction
 
     from aduan.audit import chain
@@ -231,7 +231,7 @@ def run_sweep(
 
     timers = Timers()
     targets = [
-        (sweep_module, "transition"),
+        (sweep_module, "transition_many"),
         (chain, "append_many"),
         (chain, "_lock_head"),
         (sweep_module, "_sla_acts"),
@@ -241,7 +241,7 @@ def run_sweep(
         (escalation, "escalate_first_responses"),
         (escalation, "offer_ombudsman"),
     ]
-    assert lifecycle.transition is sweep_module.transition
+    assert lifecycle.transition_many is sweep_module.transition_many
     prof = cProfile.Profile() if profile else None
     with patched(targets, timers), timed_subscribers(timers), chain_hold(timers):
         started = time.perf_counter()

@@ -47,7 +47,7 @@ def test_marking_is_one_statement_and_check_drains_first(world: Any) -> None:
     rollups.drain()
     event = transition(r, "reject", actor=Actor.staff(world.desk), change=Change(reason="spam"))
     with CaptureQueriesContext(connection) as queries:
-        rollups.on_event_recorded(event)
+        rollups.on_events_recorded([event])
     assert len(queries) == 1
     assert ReportFact.objects.get(report_id=r.pk).status != "rejected"
     assert rollups.check().total == 0  # the due refresh is done, not reported as drift

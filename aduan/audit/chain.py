@@ -165,7 +165,10 @@ def append_many(rows: list[Any], *, using: str | None = None) -> list[Any]:
             seq += 1
             row.seq, row.prev_hash = seq, prev
             row.hash = prev = row_hash(spec, row, seq, prev)
-            models.Model.save_base(row, using=db, force_insert=True)
+        if len(rows) == 1:
+            models.Model.save_base(rows[0], using=db, force_insert=True)
+        else:  # one INSERT (the rows get their ids back), not the chained manager's
+            models.QuerySet(model=model, using=db).bulk_create(rows)
         type(head)._default_manager.db_manager(db).filter(pk=head.pk).update(seq=seq, hash=prev)
     return rows
 

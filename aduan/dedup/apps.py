@@ -11,5 +11,5 @@ class DedupConfig(AppConfig):
         from aduan.dedup import subscribers, tasks
         from aduan.reports import hooks
 
-        hooks.on_event_recorded(subscribers.event_recorded)
+        hooks.on_events_recorded(subscribers.events_recorded)
         hooks.after_submit(tasks.index_new_reports)

@@ -9,6 +9,8 @@ message — never the conversation between A's reporter and the desk.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.utils.translation import gettext as _
 
 from aduan.notifications import messages, recipients
@@ -31,18 +33,43 @@ def _followed(event: ReportEvent) -> bool:
     return event.action in FOLLOWED_ACTIONS or event.action in FOLLOWED_ACTIONS_WITH_STATE
 
 
-def follower_reports(report: Report) -> list[Report]:
-    return list(Report.objects.filter(merged_into=report, status=Status.ARCHIVED).order_by("pk"))
+def follower_reports(main_ids: list[int]) -> dict[int, list[Report]]:
+    """The reports merged into each of these main reports, oldest first."""
+    found: dict[int, list[Report]] = defaultdict(list)
+    rows = Report.objects.filter(merged_into__in=main_ids, status=Status.ARCHIVED)
+    for follower in rows.order_by("pk"):
+        assert follower.merged_into_id is not None
+        found[follower.merged_into_id].append(follower)
+    return found
 
 
 def queue_follower_notices(event: ReportEvent) -> list[Notification]:
-    if not notifications_enabled() or not _followed(event):
+    return queue_follower_notices_for([event])
+
+
+def queue_follower_notices_for(events: list[ReportEvent]) -> list[Notification]:
+    """Notices to the followers of these events' reports: one query for the batch."""
+    if not notifications_enabled():
         return []
-    main = event.report
-    own = recipients.reporter_contact(main)
+    followed = [e for e in events if _followed(e)]
+    if not followed:
+        return []
+    found = follower_reports([e.report_id for e in followed])
+    created: list[Notification] = []
+    for event in followed:
+        drafts = _follower_drafts(event, found.get(event.report_id, []))
+        if drafts:
+            created += notification_queue(drafts=drafts, now=event.created_at)
+    return created
+
+
+def _follower_drafts(event: ReportEvent, followers: list[Report]) -> list[Draft]:
+    if not followers:
+        return []
+    own = recipients.reporter_contact(event.report)
     seen = {(own.channel, own.address)} if own else set()
     drafts = []
-    for follower in follower_reports(main):
+    for follower in followers:
         contact = recipients.reporter_contact(follower)
         if contact is None or (contact.channel, contact.address) in seen:
             continue  # one person filing twice is told once
@@ -59,9 +86,7 @@ def queue_follower_notices(event: ReportEvent) -> list[Notification]:
                 event=event,
             )
         )
-    if not drafts:
-        return []
-    return notification_queue(drafts=drafts, now=event.created_at)
+    return drafts
 
 
 def follower_message(event: ReportEvent, follower: Report, channel: str) -> messages.Message:

@@ -12,13 +12,13 @@ from aduan.reports.models import ReportEvent
 logger = logging.getLogger(__name__)
 
 
-def event_recorded(event: ReportEvent) -> None:
-    if event.action == "submit":
-        return  # indexed by aduan.dedup.tasks.index_new_reports (after-submit, in the worker)
-    if event.action == "archive" and event.report.merged_into_id is not None:
-        services.flatten_merges(event.report)
-    # Reporters of reports merged into this one follow it ("ikuti laporan utama").
+def events_recorded(events: list[ReportEvent]) -> None:
+    for event in events:
+        if event.action == "archive" and event.report.merged_into_id is not None:
+            services.flatten_merges(event.report)
+    # Reporters of reports merged into these follow them ("ikuti laporan utama"); a new
+    # report's first event is indexed by aduan.dedup.tasks.index_new_reports instead.
     try:
-        followers.queue_follower_notices(event)
+        followers.queue_follower_notices_for([e for e in events if e.action != "submit"])
     except Exception:  # a notice must never block the change itself
-        logger.exception("dedup: follower notices for event %s failed", event.pk)
+        logger.exception("dedup: follower notices for events %s failed", [e.pk for e in events])

@@ -52,21 +52,46 @@ def notifications_enabled() -> bool:
 
 def notification_queue(*, drafts: list[Draft], now: datetime) -> list[Notification]:
     """Write the notices and queue their delivery for after commit. A draft whose
-    ``dedupe_key`` is already queued is skipped: the same notice is never queued twice."""
-    created: list[Notification] = []
+    ``dedupe_key`` is already queued is skipped: the same notice is never queued twice.
+    Several drafts (a sweep's batch) are written in one insert."""
     with transaction.atomic():
-        for draft in drafts:
-            try:
-                with transaction.atomic():  # a savepoint: one duplicate leaves the rest
-                    created.append(_insert(draft, now))
-            except IntegrityError:
-                logger.info("notice %s already queued", draft.dedupe_key)
+        created = _insert_many(drafts, now) if len(drafts) > 1 else _insert_each(drafts, now)
         tasks.enqueue([n.pk for n in created])
     return created
 
 
-def _insert(draft: Draft, now: datetime) -> Notification:
-    return Notification.objects.create(
+def _insert_each(drafts: list[Draft], now: datetime) -> list[Notification]:
+    created = []
+    for draft in drafts:
+        try:
+            with transaction.atomic():  # a savepoint: one duplicate leaves the rest
+                created.append(_row(draft, now, save=True))
+        except IntegrityError:
+            logger.info("notice %s already queued", draft.dedupe_key)
+    return created
+
+
+def _insert_many(drafts: list[Draft], now: datetime) -> list[Notification]:
+    keys = {d.dedupe_key for d in drafts}
+    queued = set(
+        Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+    )
+    fresh: dict[str, Draft] = {}
+    for draft in drafts:
+        if draft.dedupe_key in queued or draft.dedupe_key in fresh:
+            logger.info("notice %s already queued", draft.dedupe_key)
+        else:
+            fresh[draft.dedupe_key] = draft
+    try:
+        with transaction.atomic():
+            rows = [_row(d, now, save=False) for d in fresh.values()]
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:  # queued by a concurrent writer meanwhile: one at a time
+        return _insert_each(list(fresh.values()), now)
+
+
+def _row(draft: Draft, now: datetime, *, save: bool) -> Notification:
+    row = Notification(
         dedupe_key=draft.dedupe_key,
         kind=draft.kind,
         audience=draft.audience,
@@ -81,18 +106,34 @@ def _insert(draft: Draft, now: datetime) -> Notification:
         next_attempt_at=now,
         created_at=now,
     )
+    if save:
+        row.save(force_insert=True)
+    return row
 
 
 # ---- lifecycle events ------------------------------------------------------------------
 
 
 def notices_for_event(event: ReportEvent) -> list[Notification]:
-    if not notifications_enabled() or event.visibility == Visibility.STAFF:
+    return notices_for_events([event])
+
+
+def notices_for_events(events: list[ReportEvent]) -> list[Notification]:
+    """The notices of events recorded in one transaction, written together (per moment:
+    a notice is due when its event happened)."""
+    if not notifications_enabled():
         return []
-    drafts = reporter_drafts(event) + staff_drafts(event)
-    if not drafts:
-        return []
-    return notification_queue(drafts=drafts, now=event.created_at)
+    by_moment: dict[datetime, list[Draft]] = {}
+    for event in events:
+        if event.visibility == Visibility.STAFF:
+            continue
+        drafts = reporter_drafts(event) + staff_drafts(event)
+        if drafts:
+            by_moment.setdefault(event.created_at, []).extend(drafts)
+    created: list[Notification] = []
+    for moment, drafts in by_moment.items():
+        created += notification_queue(drafts=drafts, now=moment)
+    return created
 
 
 def reporter_drafts(event: ReportEvent) -> list[Draft]:

@@ -15,7 +15,7 @@ class ReportsConfig(AppConfig):
         from aduan.reports import forms, hooks, notifications
         from aduan.reports.models import Category
 
-        hooks.on_event_recorded(notifications.event_recorded)
+        hooks.on_events_recorded(notifications.events_recorded)
         for model in (Agency, Region, Category):
             for signal in (post_save, post_delete):
                 signal.connect(forms.clear_choices_cache, sender=model, weak=False)

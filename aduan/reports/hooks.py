@@ -35,7 +35,8 @@ from aduan.reports.models import Report, ReportEvent
 
 logger = logging.getLogger(__name__)
 
-Subscriber = Callable[[ReportEvent], None]
+# Subscribers take the events one transaction recorded (one, or a batch from the sweep).
+Subscriber = Callable[[list[ReportEvent]], None]
 SubmittedSubscriber = Callable[[list[int]], None]
 _subscribers: list[Subscriber] = []
 _after_submit: list[SubmittedSubscriber] = []
@@ -43,7 +44,7 @@ _after_submit: list[SubmittedSubscriber] = []
 _suppressed: ContextVar[bool] = ContextVar("aduan_hooks_suppressed", default=False)
 
 
-def on_event_recorded(subscriber: Subscriber) -> Subscriber:
+def on_events_recorded(subscriber: Subscriber) -> Subscriber:
     if subscriber not in _subscribers:
         _subscribers.append(subscriber)
     return subscriber
@@ -60,10 +61,16 @@ def suppressed() -> Iterator[None]:
 
 
 def event_recorded(event: ReportEvent) -> None:
-    if _suppressed.get():
+    events_recorded([event])
+
+
+def events_recorded(events: list[ReportEvent]) -> None:
+    """Every subscriber once with the whole batch (a subscriber that queries per event
+    would undo the batching; each answers for its own)."""
+    if _suppressed.get() or not events:
         return
     for subscriber in _subscribers:
-        subscriber(event)
+        subscriber(events)
 
 
 def after_submit(subscriber: SubmittedSubscriber) -> SubmittedSubscriber:

@@ -287,21 +287,23 @@ def _actor_allowed(report: Report, rule: Rule, actor: Actor) -> bool:
     return AGENCY in rule.actors and scope.working_agency_for(report) is not None
 
 
-def transition(
-    report: Report,
-    action: str,
-    *,
-    actor: Actor,
-    change: Change | None = None,
-    now: datetime | None = None,
-) -> ReportEvent:
-    """Take ``action`` on ``report`` as ``actor``; returns the appended event.
+@dataclass
+class _Planned:
+    """A checked transition, not yet written."""
 
-    Raises NotPermitted, InvalidState, Conflict or MissingInput; on any error nothing
-    is written.
-    """
-    change = change or Change()
-    now = now or timezone.now()
+    report: Report
+    action: str
+    rule: Rule
+    old_status: str
+    old_agency_id: int | None
+    target: str
+    updates: dict[str, Any]
+    event_agency: Agency | None
+    message: str
+    reason: str
+
+
+def _plan(report: Report, action: str, actor: Actor, change: Change, now: datetime) -> _Planned:
     rule = TRANSITIONS.get(action)
     if rule is None:
         raise MissingInput(f"Unknown action: {action}", field="action")
@@ -318,47 +320,132 @@ def transition(
     if rule.needs_reason and not change.reason.strip():
         raise MissingInput(str(_("Alasan wajib diisi.")), field="reason")
 
-    old_status, old_agency_id = report.status, report.agency_id
     updates: dict[str, Any] = {}
     event_agency = report.agency
     handler = HANDLERS.get(action)
     if handler is not None:
         event_agency = handler(report, actor, change, now, updates)
-    target = rule.target or old_status
+    target = rule.target or report.status
     updates["status"] = target
     updates.update(deadline_fields(report, target, action, now, updates))
     updates.update(offer_fields(report, target, updates))
     updates["updated_at"] = now
+    return _Planned(
+        report=report,
+        action=action,
+        rule=rule,
+        old_status=report.status,
+        old_agency_id=report.agency_id,
+        target=target,
+        updates=updates,
+        event_agency=event_agency,
+        message=message,
+        reason=change.reason.strip(),
+    )
 
+
+def _conflict() -> Conflict:
+    return Conflict(
+        str(_("Laporan ini baru saja diubah oleh orang lain. Muat ulang dan coba lagi."))
+    )
+
+
+def _write(planned: _Planned, actor: Actor, now: datetime) -> ReportEvent:
+    """Update the report under its guard (Conflict when someone acted first) and return
+    its event, not yet saved. Inside the caller's transaction."""
+    report, rule, updates = planned.report, planned.rule, planned.updates
+    if rule.writes_report:
+        guard = {"pk": report.pk, "status": planned.old_status, "agency_id": planned.old_agency_id}
+        if planned.action == "rate":
+            guard["rating__isnull"] = True
+        if Report.objects.filter(**guard).update(**updates) != 1:
+            raise _conflict()
+        for name, value in updates.items():
+            setattr(report, name, value)
+    return _event(planned, actor, now)
+
+
+def _write_many(
+    planned: list[_Planned], actor: Actor, now: datetime
+) -> tuple[list[ReportEvent], list[tuple[Report, TransitionError]]]:
+    """:func:`_write` for many reports with few queries: their rows are locked and their
+    guard (status, agency) checked in one read, then reports with the same changes are
+    updated by one UPDATE. Inside the caller's transaction."""
+    failed: list[tuple[Report, TransitionError]] = []
+    ids = [one.report.pk for one in planned]
+    # Locked in key order, so two sweeps on overlapping chunks cannot deadlock.
+    rows = Report.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    current = {
+        pk: (status, agency) for pk, status, agency in rows.values_list("pk", "status", "agency_id")
+    }
+    same: dict[tuple[Any, ...], list[_Planned]] = {}
+    for one in planned:
+        if current.get(one.report.pk) != (one.old_status, one.old_agency_id):
+            failed.append((one.report, _conflict()))
+        else:
+            same.setdefault(_same_key(one), []).append(one)
+    for group in same.values():
+        Report.objects.filter(pk__in=[one.report.pk for one in group]).update(**group[0].updates)
+        for one in group:
+            for name, value in one.updates.items():
+                setattr(one.report, name, value)
+    left = {report.pk for report, _error in failed}
+    events = [_event(one, actor, now) for one in planned if one.report.pk not in left]
+    return events, failed
+
+
+def _same_key(planned: _Planned) -> tuple[Any, ...]:
+    """Reports whose changes are equal share one UPDATE."""
+    key = tuple(
+        sorted((k, v.pk if isinstance(v, Agency) else v) for k, v in planned.updates.items())
+    )
+    try:
+        hash(key)
+    except TypeError:  # a value that cannot be compared this way: its own UPDATE
+        return (planned.report.pk,)
+    return key
+
+
+def _event(planned: _Planned, actor: Actor, now: datetime) -> ReportEvent:
+    report, rule = planned.report, planned.rule
+    message = planned.message
+    return ReportEvent(
+        report=report,
+        action=planned.action,
+        from_status=planned.old_status,
+        to_status=planned.target,
+        actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        actor_kind=actor.kind,
+        actor_label=actor.label,
+        actor_agency=_actor_agency(report, actor),
+        agency=planned.event_agency,
+        reason=planned.reason,
+        message=message,
+        public_message=redact(message) if rule.message_public else "",
+        visibility=rule.visibility,
+        created_at=now,
+    )
+
+
+def transition(
+    report: Report,
+    action: str,
+    *,
+    actor: Actor,
+    change: Change | None = None,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """Take ``action`` on ``report`` as ``actor``; returns the appended event.
+
+    Raises NotPermitted, InvalidState, Conflict or MissingInput; on any error nothing
+    is written.
+    """
+    change = change or Change()
+    now = now or timezone.now()
+    planned = _plan(report, action, actor, change, now)
     with transaction.atomic():
-        if rule.writes_report:
-            guard = {"pk": report.pk, "status": old_status, "agency_id": old_agency_id}
-            if action == "rate":
-                guard["rating__isnull"] = True
-            if Report.objects.filter(**guard).update(**updates) != 1:
-                raise Conflict(
-                    str(
-                        _("Laporan ini baru saja diubah oleh orang lain. Muat ulang dan coba lagi.")
-                    )
-                )
-            for name, value in updates.items():
-                setattr(report, name, value)
-        event = ReportEvent.objects.create(
-            report=report,
-            action=action,
-            from_status=old_status,
-            to_status=target,
-            actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
-            actor_kind=actor.kind,
-            actor_label=actor.label,
-            actor_agency=_actor_agency(report, actor),
-            agency=event_agency,
-            reason=change.reason.strip(),
-            message=message,
-            public_message=redact(message) if rule.message_public else "",
-            visibility=rule.visibility,
-            created_at=now,
-        )
+        event = _write(planned, actor, now)
+        event.save()
         save_attachments(
             report=report,
             event=event,
@@ -368,6 +455,34 @@ def transition(
         )
         hooks.event_recorded(event)
     return event
+
+
+def transition_many(
+    reports: list[Report], action: str, *, actor: Actor, now: datetime | None = None
+) -> tuple[list[ReportEvent], list[tuple[Report, TransitionError]]]:
+    """The same action (without message or files: the sweep's automatic ones) on many
+    reports in one transaction: each report checked and guarded as by :func:`transition`,
+    the events appended to the chain together and the subscribers called once with all
+    of them. Returns the events and the reports left alone with why (someone acted
+    first); any other error rolls the whole batch back."""
+    rule = TRANSITIONS.get(action)
+    if rule is not None and (not rule.writes_report or action == "rate"):
+        raise ValueError(f"transition_many does not take {action!r}")
+    now = now or timezone.now()
+    change = Change()
+    planned: list[_Planned] = []
+    failed: list[tuple[Report, TransitionError]] = []
+    for report in reports:
+        try:
+            planned.append(_plan(report, action, actor, change, now))
+        except TransitionError as error:
+            failed.append((report, error))
+    with transaction.atomic():
+        events, conflicts = _write_many(planned, actor, now) if planned else ([], [])
+        failed += conflicts
+        ReportEvent.objects.bulk_create(events)  # the chain's append, in order
+        hooks.events_recorded(events)
+    return events, failed
 
 
 def _actor_agency(report: Report, actor: Actor) -> Agency | None:
@@ -395,4 +510,5 @@ __all__ = [
     "escalation_due",
     "submitted_deadlines",
     "transition",
+    "transition_many",
 ]

@@ -74,7 +74,15 @@ def sla_action_claim(
 def sla_event_record(*, action: SlaAction, report: Report, message: str) -> ReportEvent:
     """The act on the report's history: actor "system", staff eyes only, no change of
     status (events are append-only history; this is not a transition)."""
-    event = ReportEvent.objects.create(
+    event = _sla_event(action, report, message)
+    event.save()
+    # Subscribers (webhooks' report.deadline_reminder) see it like any recorded event.
+    hooks.event_recorded(event)
+    return event
+
+
+def _sla_event(action: SlaAction, report: Report, message: str) -> ReportEvent:
+    return ReportEvent(
         report=report,
         action=EVENT_ACTIONS[Kind(action.kind)],
         from_status=report.status,
@@ -87,9 +95,48 @@ def sla_event_record(*, action: SlaAction, report: Report, message: str) -> Repo
         visibility=ReportEvent.Visibility.STAFF,
         created_at=action.created_at,
     )
-    # Subscribers (webhooks' report.deadline_reminder) see it like any recorded event.
-    hooks.event_recorded(event)
-    return event
+
+
+def _claim_many(acts: list[tuple[StaffAct, list[Any]]], now: datetime) -> list[SlaAction | None]:
+    """:func:`sla_action_claim` of each act (with its recipients), in one insert: the
+    claims already there (another sweep) are read first and left out."""
+    keys = [(act.report.pk, str(act.kind), act.deadline_at) for act, _users in acts]
+    there = set(
+        SlaAction.objects.filter(
+            report__in=[act.report.pk for act, _users in acts],
+            kind__in={str(act.kind) for act, _users in acts},
+        ).values_list("report_id", "kind", "deadline_at")
+    )
+    rows: list[SlaAction | None] = []
+    for key, (act, users) in zip(keys, acts, strict=True):
+        if key in there:
+            rows.append(None)
+            continue
+        there.add(key)
+        rows.append(
+            SlaAction(
+                report=act.report,
+                kind=act.kind,
+                deadline_at=act.deadline_at,
+                recipients=len(users),
+                created_at=now,
+            )
+        )
+    try:
+        with transaction.atomic():
+            SlaAction.objects.bulk_create([row for row in rows if row is not None])
+    except IntegrityError:  # claimed by a concurrent sweep meanwhile: one at a time
+        return [
+            sla_action_claim(
+                report=act.report,
+                kind=act.kind,
+                deadline_at=act.deadline_at,
+                recipients=len(users),
+                now=now,
+            )
+            for act, users in acts
+        ]
+    return rows
 
 
 def _event_message(act: StaffAct, recipients: int) -> str:
@@ -111,21 +158,14 @@ def perform_staff_acts(acts: list[StaffAct], *, now: datetime) -> Counter[str]:
     # (kind, user id) → the user, their items, and the first claim (the notice's key).
     groups: dict[tuple[str, int], tuple[Any, list[messages.SlaItem], int]] = {}
     with transaction.atomic():
-        for act in acts:
-            users = act.recipients()
-            action = sla_action_claim(
-                report=act.report,
-                kind=act.kind,
-                deadline_at=act.deadline_at,
-                recipients=len(users),
-                now=now,
-            )
+        acts_with_users = [(act, act.recipients()) for act in acts]
+        claims = _claim_many(acts_with_users, now)
+        events = []
+        for (act, users), action in zip(acts_with_users, claims, strict=True):
             if action is None:
                 continue  # another sweep got there first
             done[str(act.kind)] += 1
-            sla_event_record(
-                action=action, report=act.report, message=_event_message(act, len(users))
-            )
+            events.append(_sla_event(action, act.report, _event_message(act, len(users))))
             item = messages.SlaItem(
                 report=act.report, deadline_at=act.deadline_at, deadline_label=act.label
             )
@@ -134,6 +174,9 @@ def perform_staff_acts(acts: list[StaffAct], *, now: datetime) -> Counter[str]:
                     (str(act.kind), user.pk), (user, [], action.pk)
                 )
                 items.append(item)
+        # One chain append and one call of each subscriber (webhooks' deadline reminder).
+        ReportEvent.objects.bulk_create(events)
+        hooks.events_recorded(events)
         if groups and notifications_enabled():
             notification_queue(drafts=_drafts(groups), now=now)
     return done

@@ -5,7 +5,9 @@ several processes at once and idempotent:
 
 * automatic transitions (needs-info expiry, auto-close) update their row with
   ``WHERE status = <old>``, so when two sweeps pick the same report one wins and the
-  other gets a Conflict and moves on; a report acted upon leaves the due set;
+  other gets a Conflict and moves on; a report acted upon leaves the due set. They are
+  written CHUNK reports per transaction (:func:`transition_many`: one chain append and
+  one call of each subscriber for the chunk);
 * reminders, escalations and the Ombudsman offer are claimed by inserting a unique
   :class:`aduan.sla.models.SlaAction` row per (report, kind, deadline) in the same
   transaction as their notices (:mod:`aduan.sla.actions`): a second sweep finds the
@@ -31,7 +33,7 @@ from aduan.channels.sms.parts import sms_parts_prune
 from aduan.core import idempotency
 from aduan.dedup.tasks import requeue_unindexed
 from aduan.notifications.tasks import requeue_stale
-from aduan.reports.lifecycle import Actor, Conflict, InvalidState, transition
+from aduan.reports.lifecycle import Actor, transition_many
 from aduan.reports.models import Report, Status
 from aduan.sla import escalation, reminders
 from aduan.triage.tasks import requeue_unsuggested
@@ -41,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 AUTO_ACTIONS = {Status.NEEDS_INFO: "expire", Status.RESPONDED: "auto_close"}
 BATCH = 500
+# Transitions per transaction: the chain head is held from the events' append to the
+# commit, so other writers wait at most one chunk's subscribers.
+CHUNK = 100
 
 
 @dataclass
@@ -82,7 +87,8 @@ def _housekeeping(now: datetime, result: SweepResult) -> None:
 
 
 def _transitions(now: datetime, limit: int | None, result: SweepResult) -> bool:
-    """Run due automatic transitions; False when ``limit`` stopped the sweep early."""
+    """Run due automatic transitions, CHUNK reports per transaction; False when ``limit``
+    stopped the sweep early."""
     actor = Actor.system()
     last_id = 0
     while True:
@@ -93,17 +99,22 @@ def _transitions(now: datetime, limit: int | None, result: SweepResult) -> bool:
         )
         if not batch:
             return True
+        last_id = batch[-1].pk
+        by_action: dict[str, list[Report]] = {}
         for report in batch:
-            last_id = report.pk
-            action = AUTO_ACTIONS[Status(report.status)]
-            try:
-                transition(report, action, actor=actor, now=now)
-            except (Conflict, InvalidState):
-                result.skipped += 1  # another sweep or a person got there first
-                continue
-            result.acted[action] = result.acted.get(action, 0) + 1
-            if limit is not None and result.total >= limit:
-                return False
+            by_action.setdefault(AUTO_ACTIONS[Status(report.status)], []).append(report)
+        for action, reports in by_action.items():
+            for start in range(0, len(reports), CHUNK):
+                chunk = reports[start : start + CHUNK]
+                if limit is not None:
+                    chunk = chunk[: limit - result.total]
+                events, failed = transition_many(chunk, action, actor=actor, now=now)
+                # Those failed: another sweep or a person got there first.
+                result.skipped += len(failed)
+                if events:
+                    result.acted[action] = result.acted.get(action, 0) + len(events)
+                if limit is not None and result.total >= limit:
+                    return False
 
 
 def _sla_acts(now: datetime, result: SweepResult) -> None:

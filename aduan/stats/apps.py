@@ -11,5 +11,5 @@ class StatsConfig(AppConfig):
         from aduan.reports import hooks
         from aduan.stats import cache, rollups
 
-        hooks.on_event_recorded(rollups.on_event_recorded)
+        hooks.on_events_recorded(rollups.on_events_recorded)
         cache.connect_signals()

@@ -1,6 +1,6 @@
 """Keeping the statistics rollups consistent with the reports.
 
-Upkeep: :func:`on_event_recorded` is a lifecycle hook subscriber (registered in
+Upkeep: :func:`on_events_recorded` is a lifecycle hook subscriber (registered in
 ``StatsConfig.ready``); it runs inside the transaction that wrote the event, recomputes
 the report's :class:`~aduan.stats.models.ReportFact` from the report row and applies
 the difference between the old and the new fact's contributions to the two
@@ -314,17 +314,18 @@ def deferred() -> bool:
     return bool(getattr(settings, "ADUAN_STATS_DEFERRED", False))
 
 
-def on_event_recorded(event: ReportEvent) -> None:
-    """Hook subscriber: refresh the report's fact and the rollups it counts in — in the
-    event's transaction, or (``ADUAN_STATS_DEFERRED``) mark the report for :func:`drain`:
-    one insert instead of a dozen queries and the rollup rows' locks, so the event's
+def on_events_recorded(events: list[ReportEvent]) -> None:
+    """Hook subscriber: refresh the reports' facts and the rollups they count in — in the
+    events' transaction, or (``ADUAN_STATS_DEFERRED``) mark the reports for :func:`drain`:
+    one insert instead of a dozen queries and the rollup rows' locks, so the events'
     transaction (and the event chain's head, locked until it commits) ends sooner."""
+    ids = list(dict.fromkeys(event.report_id for event in events))
     if deferred():
         PendingFact.objects.bulk_create(
-            [PendingFact(report_id=event.report_id)], ignore_conflicts=True
+            [PendingFact(report_id=pk) for pk in ids], ignore_conflicts=True
         )
         return
-    refresh([event.report_id])
+    refresh(ids)
 
 
 DRAIN_BATCH = 2000
@@ -682,7 +683,7 @@ __all__ = [
     "advance",
     "check",
     "compute_fact",
-    "on_event_recorded",
+    "on_events_recorded",
     "rebuild",
     "refresh",
     "refresh_missing",

@@ -11,5 +11,5 @@ class TriageConfig(AppConfig):
         from aduan.reports import hooks
         from aduan.triage import services, tasks
 
-        hooks.on_event_recorded(services.record_event)
+        hooks.on_events_recorded(services.record_events)
         hooks.after_submit(tasks.suggest_new_reports)

@@ -119,8 +119,13 @@ def suggest_new_report(report_id: int) -> None:
         logger.exception("triage suggestion failed for report %s", report_id)
 
 
+def record_events(events: list[ReportEvent]) -> None:
+    """Hook subscriber (inside the events' transaction)."""
+    for event in events:
+        record_event(event)
+
+
 def record_event(event: ReportEvent) -> None:
-    """Hook subscriber (inside the event's transaction)."""
     # New reports: aduan.triage.tasks.suggest_new_reports (after-submit, in the worker).
     if event.action == "dispatch":
         record_choice(event)

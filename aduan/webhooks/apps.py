@@ -11,4 +11,4 @@ class WebhooksConfig(AppConfig):
         from aduan.reports import hooks
         from aduan.webhooks import services
 
-        hooks.on_event_recorded(services.event_recorded)
+        hooks.on_events_recorded(services.events_recorded)

@@ -87,12 +87,31 @@ def match(event: ReportEvent) -> Match | None:
     return Match(event_type, event.agency)
 
 
+def _codes(m: Match) -> list[str]:
+    return [code for code in m.agency.path.split("/") if code]
+
+
 def endpoints_for(m: Match) -> list[WebhookEndpoint]:
     """Active endpoints of the agency or its ancestors that subscribe to the type."""
-    codes = [code for code in m.agency.path.split("/") if code]
-    candidates = WebhookEndpoint.objects.filter(
-        is_active=True, agency__is_active=True, agency__code__in=codes
-    ).select_related("agency")
+    return endpoints_for_many([m])[0]
+
+
+def endpoints_for_many(matches: list[Match]) -> list[list[WebhookEndpoint]]:
+    """:func:`endpoints_for` of each match, with one query for all of them."""
+    codes = {code for m in matches for code in _codes(m)}
+    rows = list(
+        WebhookEndpoint.objects.filter(
+            is_active=True, agency__is_active=True, agency__code__in=codes
+        ).select_related("agency")
+    )
+    chosen = []
+    for m in matches:
+        own = set(_codes(m))
+        chosen.append(_choose(m, [e for e in rows if e.agency.code in own]))
+    return chosen
+
+
+def _choose(m: Match, candidates: list[WebhookEndpoint]) -> list[WebhookEndpoint]:
     # Subscriptions are a short JSON list; filtering here works on every database.
     chosen = [e for e in candidates if e.subscribes_to(m.event_type)]
     if chosen and m.moved_by is not None:

@@ -1,6 +1,6 @@
 """Writes: registering endpoints, queueing deliveries, pausing, resuming, redelivering.
 
-:func:`deliveries_queue_for_event` is the report-event subscriber: it runs inside the
+:func:`deliveries_queue_for_events` is the report-event subscriber: it runs inside the
 transaction that records the event, so the delivery rows (and their task, with the
 database task backend) commit or roll back with the change itself.
 """
@@ -306,35 +306,44 @@ def delivery_redeliver(*, delivery_row: WebhookDelivery, now: datetime | None = 
 # ---- the report-event subscriber ---------------------------------------------------------
 
 
-def event_recorded(event: ReportEvent) -> None:
+def events_recorded(batch: list[ReportEvent]) -> None:
     """Registered with :mod:`aduan.reports.hooks` in WebhooksConfig.ready()."""
-    deliveries_queue_for_event(event)
+    deliveries_queue_for_events(batch)
 
 
 def deliveries_queue_for_event(event: ReportEvent) -> list[WebhookDelivery]:
-    """One delivery per subscribed endpoint, in the caller's transaction."""
-    m = events.match(event)
-    if m is None:
+    return deliveries_queue_for_events([event])
+
+
+def deliveries_queue_for_events(batch: list[ReportEvent]) -> list[WebhookDelivery]:
+    """One delivery per subscribed endpoint and event, in the caller's transaction; one
+    query finds the endpoints of the whole batch."""
+    matched = [(event, m) for event in batch if (m := events.match(event)) is not None]
+    if not matched:
         return []
-    targets = events.endpoints_for(m)
-    if not targets:
-        return []
-    event_id = events.event_id_for(event)
-    rows = [
-        WebhookDelivery.objects.create(
-            endpoint=endpoint,
-            event_id=event_id,
-            event_type=m.event_type,
-            report=event.report,
-            payload=events.payload(
-                event=event, event_type=m.event_type, event_id=event_id, endpoint=endpoint
-            ),
-            next_attempt_at=event.created_at,
-            created_at=event.created_at,
-        )
-        for endpoint in targets
-    ]
-    delivery.enqueue(row.pk for row in rows)
+    targets = events.endpoints_for_many([m for _event, m in matched])
+    rows: list[WebhookDelivery] = []
+    for (event, m), endpoints in zip(matched, targets, strict=True):
+        if not endpoints:
+            continue
+        event_id = events.event_id_for(event)
+        rows += [
+            WebhookDelivery(
+                endpoint=endpoint,
+                event_id=event_id,
+                event_type=m.event_type,
+                report=event.report,
+                payload=events.payload(
+                    event=event, event_type=m.event_type, event_id=event_id, endpoint=endpoint
+                ),
+                next_attempt_at=event.created_at,
+                created_at=event.created_at,
+            )
+            for endpoint in endpoints
+        ]
+    if rows:
+        WebhookDelivery.objects.bulk_create(rows)
+        delivery.enqueue(row.pk for row in rows)
     return rows
 
 
