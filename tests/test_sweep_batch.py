@@ -146,3 +146,22 @@ def test_reminders_in_a_batch_cost_the_same_queries_whatever_its_size(world: Any
     assert all(result.ok for result in chain.verify_all())
     # Each claim written once.
     assert Report.objects.filter(sla_actions__kind="overdue").count() == 10
+
+
+def test_reports_waiting_for_their_next_escalation_step_are_not_loaded(world: Any) -> None:
+    """Mid-chain reports are in the escalation window every minute for days: a quiet
+    sweep reads their keys and steps taken, never their whole rows."""
+    from aduan.sla.escalation import escalate_first_responses
+
+    r = report(now=AT)
+    lifecycle.transition(
+        r, "dispatch", actor=Actor.staff(world.desk), change=Change(agency=world.bandung_dinkes)
+    )
+    r.refresh_from_db()
+    assert r.first_response_due_at is not None
+    after_first = r.first_response_due_at + timedelta(hours=1)
+    assert escalate_first_responses(now=after_first)["escalate_agency"] == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert not escalate_first_responses(now=after_first + timedelta(hours=1))
+    whole_rows = [q for q in queries if '"reports_report"."tracking_id"' in q["sql"]]
+    assert whole_rows == [] and len(queries) <= 2

@@ -56,10 +56,13 @@ def escalation_steps(report: Report) -> list[Step]:
     """The chain for this report's first-response deadline, in order."""
     deadline = report.first_response_due_at
     assert deadline is not None and report.agency is not None
-    tz = duties.report_tz(report)
+    return _steps(deadline, duties.report_tz(report), report.agency.parent_id is not None)
+
+
+def _steps(deadline: datetime, tz: str, has_parent: bool) -> list[Step]:
     days = step_days()
     steps = [Step(Kind.ESCALATE_AGENCY, deadline)]
-    if report.agency.parent_id is not None:
+    if has_parent:
         steps.append(Step(Kind.ESCALATE_PARENT, calendar.add_working_days(deadline, days, tz)))
     steps.append(
         Step(Kind.ESCALATE_DESK, calendar.add_working_days(deadline, days * len(steps), tz))
@@ -85,16 +88,45 @@ def escalate_first_responses(*, now: datetime, staff: StaffCache | None = None) 
             deadline_at=OuterRef("first_response_due_at"),
         )
     )
-    qs = (
-        Report.objects.select_related("agency", "agency__parent")
-        .filter(
-            status__in=duties.AGENCY_STATUSES,
-            agency__isnull=False,
-            first_response_at__isnull=True,
-            first_response_due_at__lt=now,
-            first_response_due_at__gte=now - ESCALATION_WINDOW,
+    window = Report.objects.filter(
+        status__in=duties.AGENCY_STATUSES,
+        agency__isnull=False,
+        first_response_at__isnull=True,
+        first_response_due_at__lt=now,
+        first_response_due_at__gte=now - ESCALATION_WINDOW,
+    ).exclude(finished)
+
+    # Reports mid-chain wait days for their next step and are in the window every minute:
+    # read their keys, deadline, zone and steps taken first, whole rows only for a step due.
+    def took(kind: str) -> Exists:
+        return Exists(
+            SlaAction.objects.filter(
+                report=OuterRef("pk"), kind=kind, deadline_at=OuterRef("first_response_due_at")
+            )
         )
-        .exclude(finished)
+
+    light = window.annotate(
+        agency_told=took(Kind.ESCALATE_AGENCY), parent_told=took(Kind.ESCALATE_PARENT)
+    ).values_list(
+        "pk",
+        "first_response_due_at",
+        "agency__time_zone",
+        "agency__parent_id",
+        "agency_told",
+        "parent_told",
+    )
+    owed = []
+    for pk, deadline, tz, parent, agency_told, parent_told in light.iterator(chunk_size=2000):
+        told: dict[str, bool] = {
+            Kind.ESCALATE_AGENCY: agency_told,
+            Kind.ESCALATE_PARENT: parent_told,
+        }
+        assert deadline is not None
+        steps = _steps(deadline, tz, parent is not None)
+        if any(now > step.at and not told.get(step.kind, False) for step in steps):
+            owed.append(pk)
+    qs = Report.objects.select_related("agency", "agency__parent").filter(
+        pk__in=owed, first_response_at__isnull=True
     )
     for batch in batches(qs):
         taken = set(

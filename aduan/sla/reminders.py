@@ -38,15 +38,16 @@ def _not_yet(kind: str, deadline_field: str) -> Exists:
 
 
 def batches(qs: QuerySet[Report]) -> Iterator[list[Report]]:
-    """Keyset pagination by primary key: acted rows leave the set, the others must not be
-    read again in the same sweep."""
-    last = 0
-    while True:
-        batch = list(qs.filter(pk__gt=last).order_by("pk")[:BATCH])
-        if not batch:
-            return
-        last = batch[-1].pk
-        yield batch
+    """The matching reports BATCH at a time, each read once per sweep. Their keys are read
+    first, in one pass (paging the query itself would re-run its whole window and
+    anti-join for every page: 41 passes over 8,000 reports mid-escalation at 10M); each
+    page is then read through the same filter, so a report acted upon meanwhile is left
+    out."""
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        batch = list(qs.filter(pk__in=ids[start : start + BATCH]).order_by("pk"))
+        if batch:
+            yield batch
 
 
 class StaffCache:
