@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from django.db import models, router, transaction
+from django.db import migrations, models, router, transaction
 
 from aduan.core.models import AppendOnlyModel
 
@@ -190,7 +190,10 @@ class ChainedModel(AppendOnlyModel):
 
     seq = models.BigIntegerField(unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False, db_index=True)
+    # Indexed by each concrete model's Meta (a plain B-tree: Django's db_index on a
+    # CharField adds a second, pattern-matching index on PostgreSQL that nothing uses).
+    # Only a break's diagnosis looks a hash up.
+    hash = models.CharField(max_length=64, editable=False)
 
     objects: ClassVar[ChainedManager] = ChainedManager()
 
@@ -345,4 +348,46 @@ def backfill(
     )
     head_model._default_manager.db_manager(using).update_or_create(
         name=spec.name, defaults={"seq": len(rows), "hash": prev}
+    )
+
+
+def plain_hash_index(app_label: str, model_name: str, index_name: str) -> Any:
+    """Migration operation: the ``hash`` column's index as a plain B-tree named
+    ``index_name`` (it was Django's ``db_index``, which on PostgreSQL also built a
+    pattern-matching copy that nothing uses; 5.4 GB at 60 million events). The existing
+    index is renamed, not rebuilt."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        table = apps.get_model(app_label, model_name)._meta.db_table
+        old = schema_editor._create_index_name(table, ["hash"])
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{old}_like"')
+            schema_editor.execute(f'ALTER INDEX IF EXISTS "{old}" RENAME TO "{index_name}"')
+        else:
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{old}"')
+        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{index_name}" ON "{table}" ("hash")')
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        table = apps.get_model(app_label, model_name)._meta.db_table
+        old = schema_editor._create_index_name(table, ["hash"])
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{index_name}"')
+        schema_editor.execute(f'CREATE INDEX "{old}" ON "{table}" ("hash")')
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f'CREATE INDEX "{old}_like" ON "{table}" ("hash" varchar_pattern_ops)'
+            )
+
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[
+            migrations.AlterField(
+                model_name=model_name.lower(),
+                name="hash",
+                field=models.CharField(editable=False, max_length=64),
+            ),
+            migrations.AddIndex(
+                model_name=model_name.lower(),
+                index=models.Index(fields=["hash"], name=index_name),
+            ),
+        ],
+        database_operations=[migrations.RunPython(forwards, backwards)],
     )

@@ -81,6 +81,7 @@ class AuditRecord(ChainedModel):
         indexes = [
             models.Index(fields=["report", "created_at"], name="audit_report_time"),
             models.Index(fields=["actor", "created_at"], name="audit_actor_time"),
+            models.Index(fields=["hash"], name="audit_hash"),
         ]
 
     def __str__(self) -> str:

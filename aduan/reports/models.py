@@ -322,7 +322,10 @@ class ReportEvent(ChainedModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["report", "created_at"], name="event_report_time")]
+        indexes = [
+            models.Index(fields=["report", "created_at"], name="event_report_time"),
+            models.Index(fields=["hash"], name="event_hash"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.action} {self.from_status}→{self.to_status}"
