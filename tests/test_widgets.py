@@ -57,3 +57,15 @@ def test_in_a_bound_form_with_errors() -> None:
 
     for data in ({"agency": "zzz"}, {"agency": "a"}, {}):
         assert parse_html(str(F(data)["agency"])) == parse_html(str(G(data)["agency"]))
+
+
+def test_a_safe_label_and_the_same_text_unmarked_are_not_confused() -> None:
+    from django.utils.safestring import mark_safe
+
+    from aduan.core.widgets import FastSelect
+
+    plain = FastSelect(choices=[("a", "<b>x</b>")]).render("f", None)
+    safe = FastSelect(choices=[("a", mark_safe("<b>x</b>"))]).render("f", None)
+    again = FastSelect(choices=[("a", "<b>x</b>")]).render("f", None)
+    assert "&lt;b&gt;x&lt;/b&gt;" in plain and plain == again
+    assert "<b>x</b>" in safe
