@@ -165,3 +165,18 @@ def test_reports_waiting_for_their_next_escalation_step_are_not_loaded(world: An
         assert not escalate_first_responses(now=after_first + timedelta(hours=1))
     whole_rows = [q for q in queries if '"reports_report"."tracking_id"' in q["sql"]]
     assert whole_rows == [] and len(queries) <= 2
+
+
+def test_a_refusal_other_than_a_race_is_logged(world: Any, monkeypatch: Any, caplog: Any) -> None:
+    from aduan.reports.errors import MissingInput
+
+    (r,) = responded(world, 1)
+
+    def refuse(reports: list[Report], action: str, **_kw: Any) -> Any:
+        return [], [(reports[0], MissingInput("no", field="x"))]
+
+    monkeypatch.setattr(sweep_module, "transition_many", refuse)
+    with caplog.at_level("WARNING", logger="aduan.sla.sweep"):
+        result, _counts = run_transitions(LATER)
+    assert result.skipped == 1 and not result.acted
+    assert f"auto_close refused on report {r.pk}" in caplog.text

@@ -33,7 +33,7 @@ from aduan.channels.sms.parts import sms_parts_prune
 from aduan.core import idempotency
 from aduan.dedup.tasks import requeue_unindexed
 from aduan.notifications.tasks import requeue_stale
-from aduan.reports.lifecycle import Actor, transition_many
+from aduan.reports.lifecycle import Actor, Conflict, InvalidState, transition_many
 from aduan.reports.models import Report, Status
 from aduan.sla import escalation, reminders
 from aduan.triage.tasks import requeue_unsuggested
@@ -109,8 +109,13 @@ def _transitions(now: datetime, limit: int | None, result: SweepResult) -> bool:
                 if limit is not None:
                     chunk = chunk[: limit - result.total]
                 events, failed = transition_many(chunk, action, actor=actor, now=now)
-                # Those failed: another sweep or a person got there first.
                 result.skipped += len(failed)
+                for report, error in failed:
+                    if not isinstance(error, Conflict | InvalidState):
+                        # Not "someone got there first": the rules refused the system.
+                        logger.warning(
+                            "sweep: %s refused on report %s: %s", action, report.pk, error
+                        )
                 if events:
                     result.acted[action] = result.acted.get(action, 0) + len(events)
                 if limit is not None and result.total >= limit:
