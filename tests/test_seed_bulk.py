@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from aduan.audit import chain
-from aduan.reports.effects import offer_time
+from aduan.reports.effects import report_offer_time
 from aduan.reports.models import OPEN_STATUSES, Report, ReportEvent, Status
 from aduan.sla import deadlines
 from aduan.stats import rollups
@@ -116,12 +116,7 @@ def deadlines_are_the_sla_engines() -> None:
     # The Ombudsman offer time, for offers still owed (those past count as made).
     owed = 0
     for report in Report.objects.select_related("agency"):
-        expected = offer_time(
-            status=report.status,
-            dispatched_at=report.dispatched_at,
-            completion_due_at=report.completion_due_at,
-            tz=report.agency.time_zone if report.agency else "Asia/Jakarta",
-        )
+        expected = report_offer_time(report)
         if expected is not None and expected <= NOW:
             expected = None
         assert report.offer_at == expected, report.pk

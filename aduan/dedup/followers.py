@@ -43,10 +43,6 @@ def follower_reports(main_ids: list[int]) -> dict[int, list[Report]]:
     return found
 
 
-def queue_follower_notices(event: ReportEvent) -> list[Notification]:
-    return queue_follower_notices_for([event])
-
-
 def queue_follower_notices_for(events: list[ReportEvent]) -> list[Notification]:
     """Notices to the followers of these events' reports: one query for the batch."""
     if not notifications_enabled():

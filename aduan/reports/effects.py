@@ -50,15 +50,20 @@ def offer_time(
     return min(by_age, completion_due_at) if completion_due_at is not None else by_age
 
 
-def escalation_due(report: Report, now: datetime) -> bool:
-    """The Ombudsman may be offered once the completion limit passed or the
-    dispatch is older than the configured limit (60 days) without resolution."""
-    moment = offer_time(
+def report_offer_time(report: Report) -> datetime | None:
+    """:func:`offer_time` of the report as it stands (its handling agency's zone)."""
+    return offer_time(
         status=report.status,
         dispatched_at=report.dispatched_at,
         completion_due_at=report.completion_due_at,
         tz=report.agency.time_zone if report.agency else "Asia/Jakarta",
     )
+
+
+def escalation_due(report: Report, now: datetime) -> bool:
+    """The Ombudsman may be offered once the completion limit passed or the
+    dispatch is older than the configured limit (60 days) without resolution."""
+    moment = report_offer_time(report)
     return moment is not None and now > moment
 
 

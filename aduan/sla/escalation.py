@@ -27,7 +27,7 @@ from django.db.models import Exists, OuterRef
 from aduan.notifications import messages, recipients
 from aduan.notifications.models import Notification
 from aduan.notifications.services import Draft, notification_queue, notifications_enabled
-from aduan.reports.effects import offer_time
+from aduan.reports.effects import report_offer_time
 from aduan.reports.models import Report
 from aduan.sla import calendar, deadlines, duties
 from aduan.sla.actions import StaffAct, perform_staff_acts, sla_action_claim, sla_event_record
@@ -81,23 +81,7 @@ def _recipients_for(kind: str, report: Report, staff: StaffCache) -> list[Any]:
 def escalate_first_responses(*, now: datetime, staff: StaffCache | None = None) -> Counter[str]:
     staff = staff or StaffCache()
     done: Counter[str] = Counter()
-    finished = Exists(
-        SlaAction.objects.filter(
-            report=OuterRef("pk"),
-            kind=Kind.ESCALATE_DESK,
-            deadline_at=OuterRef("first_response_due_at"),
-        )
-    )
-    window = Report.objects.filter(
-        status__in=duties.AGENCY_STATUSES,
-        agency__isnull=False,
-        first_response_at__isnull=True,
-        first_response_due_at__lt=now,
-        first_response_due_at__gte=now - ESCALATION_WINDOW,
-    ).exclude(finished)
 
-    # Reports mid-chain wait days for their next step and are in the window every minute:
-    # read their keys, deadline, zone and steps taken first, whole rows only for a step due.
     def took(kind: str) -> Exists:
         return Exists(
             SlaAction.objects.filter(
@@ -105,6 +89,15 @@ def escalate_first_responses(*, now: datetime, staff: StaffCache | None = None) 
             )
         )
 
+    window = Report.objects.filter(
+        status__in=duties.AGENCY_STATUSES,
+        agency__isnull=False,
+        first_response_at__isnull=True,
+        first_response_due_at__lt=now,
+        first_response_due_at__gte=now - ESCALATION_WINDOW,
+    ).exclude(took(Kind.ESCALATE_DESK))
+    # Reports mid-chain wait days for their next step and are in the window every minute:
+    # read their keys, deadline, zone and steps taken first, whole rows only for a step due.
     light = window.annotate(
         agency_told=took(Kind.ESCALATE_AGENCY), parent_told=took(Kind.ESCALATE_PARENT)
     ).values_list(
@@ -191,12 +184,7 @@ def _offer_or_settle(report: Report, now: datetime) -> bool:
     found offered by another sweep), recomputed if the limits changed since it was set.
     The update is guarded on the value read, so a transition meanwhile wins."""
     read = report.offer_at
-    moment = offer_time(
-        status=report.status,
-        dispatched_at=report.dispatched_at,
-        completion_due_at=report.completion_due_at,
-        tz=duties.report_tz(report),
-    )
+    moment = report_offer_time(report)
     with transaction.atomic():
         offered = moment is not None and now > moment and _offer(report, now)
         settled = None if offered or moment is None or now > moment else moment

@@ -311,10 +311,6 @@ def events_recorded(batch: list[ReportEvent]) -> None:
     deliveries_queue_for_events(batch)
 
 
-def deliveries_queue_for_event(event: ReportEvent) -> list[WebhookDelivery]:
-    return deliveries_queue_for_events([event])
-
-
 def deliveries_queue_for_events(batch: list[ReportEvent]) -> list[WebhookDelivery]:
     """One delivery per subscribed endpoint and event, in the caller's transaction; one
     query finds the endpoints of the whole batch."""
