@@ -50,7 +50,7 @@ if os.environ.get("ADUAN_BENCH_WITHOUT_ROLLUPS") == "1":
     from aduan.reports import hooks
     from aduan.stats import rollups
 
-    hooks._subscribers.remove(rollups.on_event_recorded)
+    hooks._subscribers.remove(rollups.on_events_recorded)
 
 urlpatterns = [
     path("bench/insert", bare_insert),

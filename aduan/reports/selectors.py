@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
+from aduan.core.prepared import PreparedQuery
 from aduan.regions.models import District, Region
 from aduan.reports import access
 from aduan.reports.models import Attachment, Category, Report, ReportEvent, Status
@@ -128,14 +129,28 @@ def public_report_list(*, filters: PublicListFilter) -> QuerySet[Report]:
 def timeline_events(report: Report, *, include_parties: bool) -> list[ReportEvent]:
     """Events the viewer may see: public ones, plus the reporter's own conversation
     (``parties``) for the secret holder. Staff-only events never leave the back office."""
-    visible = [Visibility.PUBLIC]
-    if include_parties:
-        visible.append(Visibility.PARTIES)
-    return list(
-        report.events.filter(visibility__in=visible)
-        .select_related("agency")
-        .order_by("created_at", "id")
+    query = _TIMELINE_WITH_PARTIES if include_parties else _TIMELINE_PUBLIC
+    events = query(report.pk)
+    for event in events:
+        event.report = report
+    return events
+
+
+def _timeline_query(visible: list[str]) -> PreparedQuery[ReportEvent]:
+    return PreparedQuery(
+        ReportEvent,
+        lambda report_id: (
+            ReportEvent.objects.filter(report_id=report_id, visibility__in=visible)
+            .select_related("agency")
+            .order_by("created_at", "id")
+        ),
+        (int,),
     )
+
+
+# Every tracking lookup reads one of these: compiled once (see aduan.core.prepared).
+_TIMELINE_PUBLIC = _timeline_query([Visibility.PUBLIC])
+_TIMELINE_WITH_PARTIES = _timeline_query([Visibility.PUBLIC, Visibility.PARTIES])
 
 
 def reporter_attachments(report: Report) -> QuerySet[Attachment]:

@@ -1,0 +1,120 @@
+"""Hot read queries compiled to SQL once, then run with fresh parameters.
+
+Django compiles a queryset to SQL every time it runs. For the tracking lookup (one
+report with its agency, category, region and district, then its timeline) compiling
+cost more CPU than the database's own work. :class:`PreparedQuery` compiles a queryset
+*shape* once (with a sentinel in place of each parameter), keeps the compiler's column
+layout, and then runs the same SQL with the caller's values. It builds the model
+instances the way Django's own ``ModelIterable`` does, ``select_related`` included, and
+through the same converters: the same rows and instances, without the compile.
+
+Only plain model querysets qualify: no annotations, ``values()``, ``only()``/``defer()``,
+``prefetch_related`` or extra select columns. This is checked when the shape is first
+compiled. Reads go to the database the router picks for the model at each call, so
+replica routing still applies. Compiled shapes are kept per thread and database alias,
+because a compiler holds its thread's connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from django.db import connections, models, router
+from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+
+M = TypeVar("M", bound=models.Model)
+
+# Placeholders by parameter type: values no real query parameter is expected to hold.
+# Each is looked up by type and equality in the compiled parameters, and must occur once.
+_SENTINELS: dict[type, Callable[[int], Any]] = {
+    str: lambda i: f"\x00aduan-prepared-{i}\x00",
+    int: lambda i: -(2**62) - i,
+}
+
+
+class _Compiled:
+    def __init__(self, queryset: models.QuerySet[Any], alias: str, sentinels: list[Any]) -> None:
+        query = queryset.query
+        if (
+            query.annotations
+            or query.values_select
+            or query.deferred_loading != (frozenset(), True)
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+            or queryset._iterable_class is not ModelIterable
+        ):
+            raise TypeError("PreparedQuery takes plain model querysets only")
+        compiler = query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        if compiler.has_extra_select:
+            raise TypeError("PreparedQuery cannot drop extra select columns")
+        self.slots = []
+        for sentinel in sentinels:
+            found = [i for i, p in enumerate(params) if type(p) is type(sentinel) and p == sentinel]
+            if len(found) != 1:
+                raise TypeError("each parameter must reach the SQL exactly once, unchanged")
+            self.slots.append(found[0])
+        self.sql = sql
+        self.params = list(params)
+        self.compiler = compiler
+        fields = compiler.klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in compiler.select[self.start : self.end]]
+        self.model = compiler.klass_info["model"]
+        self.populators = get_related_populators(compiler.klass_info, compiler.select, alias)
+        self.converters = compiler.get_converters([s[0] for s in compiler.select])
+
+
+class PreparedQuery(Generic[M]):
+    """``PreparedQuery(Model, lambda a, b: Model.objects.filter(x=a, y=b), (str, int))``;
+    ``query("x", 1)`` then returns the list of instances that queryset would."""
+
+    def __init__(
+        self,
+        model: type[M],
+        build: Callable[..., models.QuerySet[M]],
+        types: tuple[type, ...],
+    ) -> None:
+        self.model = model
+        self._build = build
+        self._types = types
+        self._local = threading.local()
+
+    def _compiled(self, alias: str) -> _Compiled:
+        cache: dict[str, _Compiled] = self._local.__dict__.setdefault("by_alias", {})
+        compiled = cache.get(alias)
+        if compiled is None:
+            sentinels = [_SENTINELS[kind](i) for i, kind in enumerate(self._types)]
+            queryset = self._build(*sentinels)
+            if queryset.model is not self.model:
+                raise TypeError(f"the queryset is of {queryset.model}, not {self.model}")
+            compiled = cache[alias] = _Compiled(queryset, alias, sentinels)
+        return compiled
+
+    def __call__(self, *values: Any) -> list[M]:
+        if len(values) != len(self._types):
+            raise TypeError(f"expected {len(self._types)} values, got {len(values)}")
+        alias = router.db_for_read(self.model)
+        compiled = self._compiled(alias)
+        params = list(compiled.params)
+        for slot, kind, value in zip(compiled.slots, self._types, values, strict=True):
+            if not isinstance(value, kind):
+                raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+            params[slot] = value
+        with connections[alias].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return _instances(compiled, alias, rows)
+
+
+def _instances(compiled: _Compiled, alias: str, rows: Sequence[Any]) -> list[Any]:
+    out = []
+    if compiled.converters:
+        rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+    for row in rows:
+        obj = compiled.model.from_db(alias, compiled.init_list, row[compiled.start : compiled.end])
+        for populator in compiled.populators:
+            populator.populate(row, obj)
+        out.append(obj)
+    return out

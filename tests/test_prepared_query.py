@@ -1,0 +1,162 @@
+"""aduan.core.prepared: queries compiled once return exactly what the ORM would."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.forms.models import model_to_dict
+
+from aduan.core import dbrouting
+from aduan.core.prepared import PreparedQuery
+from aduan.reports import access, selectors
+from aduan.reports.lifecycle import Actor, Change, transition
+from aduan.reports.models import Report, ReportEvent
+from tests.factories import submit
+
+
+def _dispatched(world: Any) -> Report:
+    report = submit(region=world.region_bandung, district=world.district_bandung).report
+    transition(
+        report,
+        "dispatch",
+        actor=Actor.staff(world.desk),
+        change=Change(agency=world.bandung, category=world.category_roads),
+    )
+    transition(
+        report,
+        "respond",
+        actor=Actor.staff(world.bandung_officer),
+        change=Change(message="Sudah kami tambal."),
+    )
+    return report
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_the_tracking_lookup_equals_the_orm_with_its_related_rows(
+    world: Any, django_assert_num_queries: Any
+) -> None:
+    report = _dispatched(world)
+    expected = Report.objects.select_related("agency", "category", "region", "district").get(
+        pk=report.pk
+    )
+    with django_assert_num_queries(1):
+        found = access.report_by_tracking_id(report.tracking_id.lower())
+        assert found is not None
+        # Every related row came with it: reading them costs no query.
+        assert found.agency == world.bandung and found.agency.name == world.bandung.name
+        assert found.category == world.category_roads
+        assert found.region == world.region_bandung
+        assert found.district == world.district_bandung
+    assert _values(found) == _values(expected)
+    for name in ("agency", "category", "region", "district"):
+        assert _values(getattr(found, name)) == _values(getattr(expected, name))
+    # Datetimes come back as the ORM gives them (aware), on SQLite and PostgreSQL.
+    assert found.submitted_at == expected.submitted_at and found.submitted_at.tzinfo
+    assert found._state.db == "default" and not found._state.adding
+    found.title = "Judul diperbaiki"
+    found.save(update_fields=["title"])  # a normal, saveable instance
+    assert Report.objects.get(pk=report.pk).title == "Judul diperbaiki"
+
+
+def test_unknown_and_unrelated_reports(world: Any) -> None:
+    assert access.report_by_tracking_id("ABCDEFGHJK") is None
+    bare = submit().report  # no agency, category, region or district yet
+    found = access.report_by_tracking_id(bare.tracking_id)
+    assert found is not None and found.pk == bare.pk
+    assert found.agency is None and found.category is None and found.district is None
+
+
+def test_the_timeline_equals_the_orm_for_each_viewer(world: Any) -> None:
+    report = _dispatched(world)
+    transition(
+        report,
+        "note",
+        actor=Actor.staff(world.bandung_officer),
+        change=Change(message="Catatan internal petugas."),
+    )
+    for parties, visible in ((False, ["public"]), (True, ["public", "parties"])):
+        expected = list(
+            report.events.filter(visibility__in=visible)
+            .select_related("agency")
+            .order_by("created_at", "id")
+        )
+        got = selectors.timeline_events(report, include_parties=parties)
+        assert [e.pk for e in got] == [e.pk for e in expected]
+        assert [_values(e) for e in got] == [_values(e) for e in expected]
+        assert all(e.report is report for e in got)
+    staff_only = ReportEvent.objects.filter(report=report, visibility=ReportEvent.Visibility.STAFF)
+    assert staff_only.exists()
+    shown = selectors.timeline_events(report, include_parties=True)
+    assert not {e.pk for e in shown} & set(staff_only.values_list("pk", flat=True))
+
+
+def test_every_thread_compiles_its_own_copy(world: Any) -> None:
+    report = _dispatched(world)
+    query = access._REPORT_BY_TRACKING_ID
+    assert access.report_by_tracking_id(report.tracking_id) is not None
+    results: list[Any] = []
+
+    def other() -> None:
+        try:
+            # Nothing compiled in this thread yet: the main thread's copy is not shared.
+            results.append(hasattr(query._local, "by_alias"))
+            found = access.report_by_tracking_id(report.tracking_id)
+            results.append(found.pk if found else None)
+        finally:
+            connection.close()
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite database is not shared between threads")
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    # The test's transaction is not visible to the other thread's connection: its query
+    # ran there, on its own compiled copy, and found nothing.
+    assert results == [False, None]
+    assert "default" in query._local.by_alias
+
+
+def test_reads_follow_the_router(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real = dbrouting.ReplicaRouter.db_for_read
+
+    def spy(self: Any, model: Any, **hints: Any) -> str:
+        alias = real(self, model, **hints)
+        seen.append(alias)
+        return alias
+
+    monkeypatch.setattr(dbrouting.ReplicaRouter, "db_for_read", spy)
+    report = _dispatched(world)
+    access.report_by_tracking_id(report.tracking_id)
+    assert seen and seen[-1] == "default"
+
+
+def test_it_refuses_what_it_cannot_replay(world: Any) -> None:
+    shapes = [
+        lambda t: Report.objects.filter(tracking_id=t).annotate(a=F("agency__name")),
+        lambda t: Report.objects.filter(tracking_id=t).only("title"),
+        lambda t: Report.objects.filter(tracking_id=t).values("title"),
+        lambda t: Report.objects.filter(tracking_id=t).prefetch_related("events"),
+        lambda t: Report.objects.filter(title=t, body=t),  # one value, two places
+        lambda t: Report.objects.all(),  # the value never reaches the SQL
+    ]
+    for shape in shapes:
+        with pytest.raises(TypeError):
+            PreparedQuery(Report, shape, (str,))("X")
+    query = PreparedQuery(Report, lambda t: Report.objects.filter(tracking_id=t), (str,))
+    with pytest.raises(TypeError):
+        query(1)
+    with pytest.raises(TypeError):
+        query("a", "b")
+    assert query("NOSUCHID00") == []
+    report = submit().report
+    assert [r.pk for r in query(report.tracking_id)] == [report.pk]
+    by_id = PreparedQuery(Report, lambda pk: Report.objects.filter(pk=pk), (int,))
+    assert model_to_dict(by_id(report.pk)[0]) == model_to_dict(report)
