@@ -69,3 +69,45 @@ def test_a_safe_label_and_the_same_text_unmarked_are_not_confused() -> None:
     again = FastSelect(choices=[("a", "<b>x</b>")]).render("f", None)
     assert "&lt;b&gt;x&lt;/b&gt;" in plain and plain == again
     assert "<b>x</b>" in safe
+
+
+def _canonical_everywhere(form: forms.Form) -> int:
+    """Every choice field of ``form`` holds what Django's normalisation would give."""
+    from django.utils.choices import normalize_choices
+
+    checked = 0
+    for field in form.fields.values():
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            given = list(field.choices)
+            assert normalize_choices(given) == given
+            assert list(field.widget.choices) == given
+            checked += 1
+    return checked
+
+
+def test_forms_given_canonical_choices_keep_them_as_django_would(world: Any) -> None:
+    from aduan.backoffice.forms.filters import InboxFilterForm, QueueFilterForm
+    from aduan.core.widgets import CanonicalChoices
+    from aduan.reports.forms import PublicListForm, ReportForm
+
+    public = PublicListForm()
+    assert _canonical_everywhere(public) == 4
+    # Passed through as given, not rebuilt by Django's normalisation.
+    assert all(isinstance(public.fields[n].choices, CanonicalChoices) for n in ("agency", "region"))
+    assert _canonical_everywhere(ReportForm()) >= 2
+    assert _canonical_everywhere(QueueFilterForm()) >= 3
+    units = [world.bandung, world.bandung_dinkes]
+    assert _canonical_everywhere(InboxFilterForm(units=units)) >= 3
+
+
+def test_choices_set_once_still_validate(world: Any) -> None:
+    from aduan.reports.forms import PublicListForm
+
+    good = PublicListForm({"region": "32.73", "agency": world.bandung.code, "status": ""})
+    assert good.is_valid(), good.errors
+    assert good.cleaned_data["region"] == "32.73"
+    bad = PublicListForm({"region": "99.99", "category": "nope"})
+    assert not bad.is_valid()
+    assert set(bad.errors) == {"region", "category"}
+    html = str(PublicListForm({"region": "32.73"})["region"])
+    assert html.count(" selected") == 1 and 'value="32.73" selected' in html

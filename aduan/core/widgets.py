@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
@@ -73,3 +74,24 @@ def _markup(text: str, label: Any, mark: str) -> str:
             f"{conditional_escape(label)}</option>"
         )
     return html
+
+
+class CanonicalChoices(BaseChoiceIterator):
+    """Choices already in Django's canonical form: ``(value, label)`` pairs, and groups
+    as ``(name, [pairs])``. Django's ``normalize_choices`` passes a choice iterator
+    through untouched. Given a plain list, it rebuilds every pair with a dozen abstract
+    type checks, and it does so twice per field (field and widget). On the public list's
+    ~1,250 reference-data options that was 13 ms of every page."""
+
+    def __init__(self, choices: list[tuple[Any, Any]]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Any:
+        return iter(self.choices)
+
+
+def set_choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
+    """Give a form's choice field its (canonical) choices, without re-normalising them."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = CanonicalChoices(choices)

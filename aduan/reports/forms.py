@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
-from aduan.core.widgets import FastSelect
+from aduan.core.widgets import FastSelect, set_choices
 from aduan.regions.models import District, Region
 from aduan.reports import access, reporter_actions, selectors
 from aduan.reports.intake import Submission
@@ -82,12 +82,6 @@ def _region_choices(empty_label: str) -> Choices:
         options += [(r.code, r.name) for r in group.regencies]
         choices.append((province.name, options))
     return choices
-
-
-def set_choices(form: forms.Form, name: str, choices: Choices) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
 
 
 def set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:

@@ -10,16 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
 from aduan.backoffice import selectors
+from aduan.core.widgets import set_choices
 from aduan.reports.models import Channel, Status
 
 QUERY_MAX = 200
 Choices = list[tuple[Any, Any]]
-
-
-def _set_choices(form: forms.Form, name: str, choices: Choices) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
 
 
 class _FilterForm(forms.Form):
@@ -38,7 +33,7 @@ class _FilterForm(forms.Form):
         everything = str(_("Semua"))
         self._categories = {c.code: c for c in selectors.active_categories()}
         categories = [(code, c.name) for code, c in self._categories.items()]
-        _set_choices(self, "category", [("", everything), *categories])
+        set_choices(self, "category", [("", everything), *categories])
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = _(
                 "Nilai “%(value)s” tidak dikenal; saringan ini diabaikan."
@@ -74,10 +69,10 @@ class QueueFilterForm(_FilterForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = str(_("Semua"))
-        _set_choices(self, "channel", [("", everything), *Channel.choices])
+        set_choices(self, "channel", [("", everything), *Channel.choices])
         self._provinces = {r.code: r for r in selectors.provinces()}
         provinces = [(code, r.name) for code, r in self._provinces.items()]
-        _set_choices(self, "province", [("", everything), *provinces])
+        set_choices(self, "province", [("", everything), *provinces])
 
     def filters(self) -> selectors.QueueFilter:
         d = self.valid_data()
@@ -115,7 +110,7 @@ class InboxFilterForm(_FilterForm):
         self._units = {u.code: u for u in units}
         depth0 = min((u.path.count("/") for u in units), default=0)
         choices = [(u.code, "— " * (u.path.count("/") - depth0) + u.name) for u in units]
-        _set_choices(self, "unit", [("", str(_("Semua unit"))), *choices])
+        set_choices(self, "unit", [("", str(_("Semua unit"))), *choices])
 
     def filters(self) -> selectors.InboxFilter:
         d = self.valid_data()
