@@ -71,3 +71,47 @@ def test_later_pages_read_keys_first_and_keep_order_and_orphans(world: Any) -> N
     # Keys over the ordering only (with the offset), then the joined rows by key.
     assert any("OFFSET 3" in s and "JOIN" not in s for s in sqls)
     assert any("JOIN" in s and "OFFSET" not in s and " IN (" in s for s in sqls)
+
+
+@pytest.mark.django_db
+def test_a_list_over_the_cap_skips_its_count_for_a_minute(world: Any, monkeypatch: Any) -> None:
+    public_reports(5)
+    rows = Report.objects.order_by("-submitted_at")
+    first = CappedPaginator(rows, 2, cap=3, cache_key="all")
+    assert (first.count, first.capped) == (3, True)
+    with CaptureQueriesContext(connection) as queries:
+        again = CappedPaginator(rows, 2, cap=3, cache_key="all")
+        assert (again.count, again.capped, again.num_pages) == (3, True, 2)
+    assert len(queries) == 0
+    # Another query, or the same one with another cap, is counted.
+    with CaptureQueriesContext(connection) as queries:
+        assert CappedPaginator(rows, 2, cap=3, cache_key="other").capped
+        assert not CappedPaginator(rows, 2, cap=9, cache_key="all").capped
+    assert len(queries) == 2
+    # A minute later it is counted again.
+    monkeypatch.setattr(pagination, "OVER_CAP_SECONDS", 0)
+    assert CappedPaginator(rows, 2, cap=3, cache_key="fresh").count == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert CappedPaginator(rows, 2, cap=3, cache_key="fresh").count == 3
+    assert len(queries) == 1
+
+
+@pytest.mark.django_db
+def test_a_list_under_the_cap_is_counted_every_time(world: Any) -> None:
+    public_reports(2)
+    rows = Report.objects.order_by("-submitted_at")
+    assert CappedPaginator(rows, 2, cap=3, cache_key="small").count == 2
+    public_reports(1)  # a new report shows at once: nothing was kept
+    with CaptureQueriesContext(connection) as queries:
+        assert CappedPaginator(rows, 2, cap=3, cache_key="small").count == 3
+    assert len(queries) == 1
+
+
+@pytest.mark.django_db
+def test_public_list_filters_are_kept_apart(world: Any, client: Any, monkeypatch: Any) -> None:
+    public_reports(4)
+    monkeypatch.setattr(pagination, "DEFAULT_CAP", 3)
+    assert "Lebih dari 3 laporan" in client.get(reverse("reports:list")).content.decode()
+    # The whole list is over the cap; a filter matching none is its own, exact count.
+    page = client.get(reverse("reports:list"), {"q": "tidak ada yang cocok"}).content.decode()
+    assert "Lebih dari" not in page

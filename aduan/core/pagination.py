@@ -4,7 +4,11 @@ Django's paginator counts every matching row to print "n reports" and "page x of
 at ten million public reports that count alone reads the whole table on every page view.
 :class:`CappedPaginator` counts at most ``cap`` rows (an index-ordered ``LIMIT`` inside
 the count), says "more than 10,000" beyond that, and offers the pages up to the cap;
-older rows are reached by narrowing the search, as every large catalogue does.
+older rows are reached by narrowing the search, as every large catalogue does. Given a
+``cache_key`` naming the query, a list found to hold more than the cap skips even that
+capped count for a minute (27 ms of the public list's 81 ms at 10M reports): its figure
+is "more than 10,000" either way, and a list that large does not shrink below the cap
+in a minute. Smaller lists are counted on every view, so their pages never lag.
 
 Past the first page a page of a query set is read in two steps: the keys of its rows
 (``OFFSET`` over the ordering index alone), then those rows with their joins. One query
@@ -14,25 +18,43 @@ that way, the keys ~2 ms.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 DEFAULT_CAP = 10_000
+OVER_CAP_SECONDS = 60
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None) -> None:
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        cap: int | None = None,
+        cache_key: str | None = None,
+    ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap or DEFAULT_CAP
+        digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32] if cache_key else ""
+        self._over_cap_key = f"aduan:over-cap:{self.cap}:{digest}" if cache_key else None
 
     @cached_property
     def _bounded_count(self) -> int:
         """Matching rows, counted up to one past the cap."""
+        key = self._over_cap_key
+        if key is not None and cache.get(key):
+            return self.cap + 1
         rows: Any = self.object_list
-        return int(rows[: self.cap + 1].count())
+        found = int(rows[: self.cap + 1].count())
+        if key is not None and found > self.cap:
+            cache.set(key, True, OVER_CAP_SECONDS)
+        return found
 
     @cached_property
     def count(self) -> int:

@@ -95,6 +95,17 @@ class PublicListFilter:
     category: Category | None = None
     status: str = ""
 
+    def cache_key(self) -> str:
+        """Names the filtered query (the agency by its path: it includes its units)."""
+        parts = (
+            self.q,
+            self.agency.path if self.agency else "",
+            self.region.code if self.region else "",
+            self.category.code if self.category else "",
+            self.status,
+        )
+        return "public-list:" + "\x1f".join(parts)
+
 
 def public_report_list(*, filters: PublicListFilter) -> QuerySet[Report]:
     """Public reports matching ``filters``, newest first, ready for a paginated page."""

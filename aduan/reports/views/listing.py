@@ -25,7 +25,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
     reports = selectors.public_report_list(filters=filters)
     requested = request.GET.get("page", "")
     # get_page() answers a bad or too large page number with the first/last page.
-    page = CappedPaginator(reports, PAGE_SIZE).get_page(requested)
+    paginator = CappedPaginator(reports, PAGE_SIZE, cache_key=filters.cache_key())
+    page = paginator.get_page(requested)
     if requested and requested != str(page.number):
         notes.append(
             _("Halaman “%(page)s” tidak ada; ditampilkan halaman %(number)s.")
