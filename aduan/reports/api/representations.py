@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from aduan.reports import reporter_actions, tracking
 from aduan.reports.lifecycle import RejectionReason, action_label
-from aduan.reports.models import Report, ReportEvent
+from aduan.reports.models import Report, ReportEvent, ReportType, Status
 from aduan.reports.serializers import NamedRefSerializer, TrackingIdMixin
 
 # "submit" is written by intake, not by a lifecycle transition, so it has no rule label.
@@ -160,6 +160,13 @@ _DATETIME = serializers.DateTimeField()
 _DATE = serializers.DateField()
 
 
+# Labels by value, built once: Model.get_FOO_display() rebuilds the field's choices as a
+# dict on every call. The labels stay lazy, so each lookup gets its own language.
+_STATUS_LABELS = dict(Status.choices)
+_TYPE_LABELS = dict(ReportType.choices)
+_REJECTION_LABELS = dict(RejectionReason.CHOICES)
+
+
 def _at(value: Any) -> str | None:
     return None if value is None else _DATETIME.to_representation(value)
 
@@ -195,17 +202,17 @@ def render_report(
         "tracking_id_raw": str(report.tracking_id),
         "view": view,
         "status": str(report.status),
-        "status_label": str(report.get_status_display()),
+        "status_label": str(_STATUS_LABELS.get(report.status, report.status)),
         "submitted_at": _at(report.submitted_at),
         "updated_at": _at(report.updated_at),
         "timeline": _timeline(events, view),
     }
     if view == VIEW_STATUS:
         return data
-    label = dict(RejectionReason.CHOICES).get(report.rejection_reason)
+    label = _REJECTION_LABELS.get(report.rejection_reason)
     data.update(
         type=str(report.type),
-        type_label=str(report.get_type_display()),
+        type_label=str(_TYPE_LABELS.get(report.type, report.type)),
         public_title=report.public_title if show_text else None,
         public_body=report.public_body if show_text else None,
         agency=_ref(report.agency),
