@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from aduan.agencies.models import Membership, Role
@@ -154,3 +155,12 @@ def test_refuses_to_run_without_reference_data() -> None:
     with pytest.raises(CommandError, match="loadrefdata"):
         seed(5)
     assert not Report.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL: autovacuum's job")
+def test_seeding_leaves_sqlite_planner_statistics() -> None:
+    from tests.test_dbstats import forget_stats, stat_tables
+
+    forget_stats()
+    seed(3)
+    assert "reports_report" in stat_tables()

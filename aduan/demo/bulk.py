@@ -57,6 +57,7 @@ from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency
 from aduan.audit import chain
+from aduan.core import dbstats
 from aduan.demo import accounts
 from aduan.demo import writer as texts
 from aduan.demo.plans import Catalogue, make_plan
@@ -1233,10 +1234,9 @@ def bulk_seed(
         _reset_sequences()
         log(_("Menyusun rekap statistik …"))
         rollups.rebuild_rollups()
-    if pg:
-        with connection.cursor() as cursor:
-            for model in BULK_TABLES:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    # The planner's statistics: PostgreSQL's for the bulk tables (autovacuum would come
+    # much later); SQLite's for the whole database (nothing else would ever make them).
+    dbstats.refresh([m._meta.db_table for m in BULK_TABLES] if pg else None)
     return BulkResult(reports, events_total, open_reports, time.perf_counter() - t0)
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from aduan.core import dbstats
 from aduan.demo.accounts import ACCOUNTS, PASSWORD
 from aduan.demo.seeding import seed_demo
 
@@ -86,6 +87,8 @@ class Command(BaseCommand):
             from aduan.stats.rollups import refresh_missing
 
             refresh_missing()
+            # Fresh planner statistics (SQLite has none until asked).
+            dbstats.refresh()
         self.stdout.write(
             _("Akun demo (kata sandi %(password)s): %(emails)s")
             % {"password": PASSWORD, "emails": ", ".join(a.email for a in ACCOUNTS)}

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker
 
+from aduan.core import dbstats
 from aduan.notifications.digest import digest_if_due
 from aduan.sla.sweep import sweep
 from aduan.stats.rollups import deferred as stats_deferred
@@ -93,8 +94,12 @@ class Command(BaseCommand):
             self.stdout.write(f"digest queued: {digest}")
 
     def _sweep_forever(self, stop: threading.Event, interval: float) -> None:
+        analysed = float("-inf")
         while not stop.is_set():
             close_old_connections()
+            if time.monotonic() - analysed >= dbstats.SQLITE_EVERY_SECONDS:
+                analysed = time.monotonic()
+                self._refresh_sqlite_statistics()
             try:
                 sweep()
                 # Once a working day from the digest hour; a DigestRun row per day keeps
@@ -116,6 +121,16 @@ class Command(BaseCommand):
             finally:
                 connection.close()
             self._drain_until_next_sweep(stop, interval)
+
+    @staticmethod
+    def _refresh_sqlite_statistics() -> None:
+        """SQLite's planner statistics, hourly (PostgreSQL's autovacuum keeps its own)."""
+        if connection.vendor != "sqlite":
+            return
+        try:
+            dbstats.refresh()
+        except Exception:
+            logger.exception("refreshing SQLite's planner statistics failed")
 
     @staticmethod
     def _drain_until_next_sweep(stop: threading.Event, interval: float) -> None:
