@@ -84,8 +84,23 @@ def test_the_worker_refreshes_sqlite_statistics_hourly(monkeypatch: Any, db: Any
     assert calls == [1000.0, 4700.0]
 
 
-def test_the_worker_leaves_postgresql_to_autovacuum(monkeypatch: Any, db: Any) -> None:
-    seen: list[Any] = []
-    monkeypatch.setattr(dbstats, "refresh", lambda *a: seen.append(a))
-    Worker._refresh_sqlite_statistics()
-    assert bool(seen) == (connection.vendor == "sqlite")
+def test_the_worker_check_leaves_postgresql_to_autovacuum(world: Any) -> None:
+    report(title="Jalan rusak")
+    did = dbstats.refresh_sqlite_if_grown()
+    assert did == (connection.vendor == "sqlite")  # SQLite: never analysed before
+
+
+@sqlite_only
+def test_sqlite_is_analysed_again_only_after_growing_by_a_quarter(world: Any) -> None:
+    for i in range(8):
+        report(title=f"Lampu jalan mati {i}")
+    forget_stats()
+    assert dbstats.sqlite_rows_analysed() is None
+    assert dbstats.refresh_sqlite_if_grown()
+    assert dbstats.sqlite_rows_analysed() == 8
+    assert not dbstats.refresh_sqlite_if_grown()
+    report(title="Lampu jalan mati 8")  # 9 < 8 x 1.25: not yet
+    assert not dbstats.refresh_sqlite_if_grown()
+    report(title="Lampu jalan mati 9")  # 10 = 8 x 1.25
+    assert dbstats.refresh_sqlite_if_grown()
+    assert dbstats.sqlite_rows_analysed() == 10

@@ -97,7 +97,7 @@ class Command(BaseCommand):
         analysed = float("-inf")
         while not stop.is_set():
             close_old_connections()
-            if time.monotonic() - analysed >= dbstats.SQLITE_EVERY_SECONDS:
+            if time.monotonic() - analysed >= dbstats.SQLITE_CHECK_SECONDS:
                 analysed = time.monotonic()
                 self._refresh_sqlite_statistics()
             try:
@@ -124,11 +124,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _refresh_sqlite_statistics() -> None:
-        """SQLite's planner statistics, hourly (PostgreSQL's autovacuum keeps its own)."""
-        if connection.vendor != "sqlite":
-            return
+        """SQLite's planner statistics, checked hourly (PostgreSQL: autovacuum's job)."""
         try:
-            dbstats.refresh()
+            dbstats.refresh_sqlite_if_grown()
         except Exception:
             logger.exception("refreshing SQLite's planner statistics failed")
 
