@@ -264,14 +264,10 @@ def cases(t: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Any]]]:
 
     def lookup_query(tid: str) -> Callable[[], Any]:
         def run() -> Any:
-            from aduan.reports.models import Report
+            from aduan.reports import access
 
             # The query of access.report_by_tracking_id after tracking.normalize().
-            found = (
-                Report.objects.select_related("agency", "category", "region", "district")
-                .filter(tracking_id=tid)
-                .first()
-            )
+            found = access._REPORT_BY_TRACKING_ID(tid)
             return "found" if found else "not found"
 
         return run
