@@ -174,6 +174,12 @@ def test_query_count_is_bounded(
     with django_assert_max_num_queries(10):
         response = client.get(URL)
     assert len(listed_ids(response)) == 20
+    page = response.content.decode()
+    # The narrow rows still show each report's agency and region.
+    assert world.surabaya.name in page and world.region_jayapura.name in page
+    with django_assert_max_num_queries(10):
+        second = client.get(URL, {"page": "2"})  # keys first, then the rows
+    assert len(listed_ids(second)) == 5
     with django_assert_max_num_queries(10):
         response = client.get(
             URL,
