@@ -115,3 +115,13 @@ def test_public_list_filters_are_kept_apart(world: Any, client: Any, monkeypatch
     # The whole list is over the cap; a filter matching none is its own, exact count.
     page = client.get(reverse("reports:list"), {"q": "tidak ada yang cocok"}).content.decode()
     assert "Lebih dari" not in page
+
+
+def test_public_list_cache_keys_cannot_be_forged_by_the_query() -> None:
+    from aduan.reports.selectors import PublicListFilter
+
+    # A search text that holds the separator of a joined key must not name another
+    # filter set (here: no text, status "dispatched").
+    forged = PublicListFilter(q="\x1f\x1f\x1f\x1fdispatched")
+    assert forged.cache_key() != PublicListFilter(status="dispatched").cache_key()
+    assert PublicListFilter().cache_key() == PublicListFilter().cache_key()
