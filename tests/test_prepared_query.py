@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import psycopg
 import pytest
 from django.db import connection
 from django.db.models import F
@@ -160,3 +161,49 @@ def test_it_refuses_what_it_cannot_replay(world: Any) -> None:
     assert [r.pk for r in query(report.tracking_id)] == [report.pk]
     by_id = PreparedQuery(Report, lambda pk: Report.objects.filter(pk=pk), (int,))
     assert model_to_dict(by_id(report.pk)[0]) == model_to_dict(report)
+
+
+def test_postgresql_plans_the_lookup_once_per_connection(world: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL prepares statements; SQLite's driver caches them itself")
+    report = _dispatched(world)
+
+    def plans() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(sum(generic_plans + custom_plans), 0)"
+                " FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%FROM "reports_report" LEFT OUTER JOIN%'],
+            )
+            return int(cursor.fetchone()[0])
+
+    before = plans()
+    for _ in range(3):
+        found = access.report_by_tracking_id(report.tracking_id)
+        assert found is not None and found.agency == world.bandung
+    # The server ran the prepared statement three more times: no re-parsing on the way.
+    assert plans() == before + 3
+    # Django's own cursors are untouched: they still bind on the client and never prepare.
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, psycopg.ClientCursor)
+
+
+def test_report_choice_labels_match_django_in_both_languages() -> None:
+    from django.utils import translation
+
+    from aduan.reports.models import Channel, ReportType, Status
+
+    for language in ("id", "en"):
+        with translation.override(language):
+            for field, choices in (("status", Status), ("type", ReportType), ("channel", Channel)):
+                for value, label in choices.choices:
+                    report = Report(**{field: value})
+                    assert getattr(report, f"get_{field}_display")() == str(label)
+            # An unknown value shows as itself, as Django's own method does.
+            assert Report(status="legacy").get_status_display() == "legacy"
+    # The labels are translated when asked for, not once at import.
+    report = Report(status=Status.SUBMITTED)
+    with translation.override("id"):
+        indonesian = report.get_status_display()
+    with translation.override("en"):
+        assert report.get_status_display() != indonesian

@@ -13,6 +13,14 @@ Only plain model querysets qualify: no annotations, ``values()``, ``only()``/``d
 compiled. Reads go to the database the router picks for the model at each call, so
 replica routing still applies. Compiled shapes are kept per thread and database alias,
 because a compiler holds its thread's connection.
+
+On PostgreSQL the statement is also *prepared* on the server, once per connection
+(psycopg's ``prepare=True`` on a server-binding cursor). Django binds parameters on the
+client, so PostgreSQL otherwise plans every lookup afresh: for the tracking lookup's
+five-table join that planning (~1.1 ms) cost ten times its execution. Connections are
+persistent (``CONN_MAX_AGE``), so each web thread plans each shape once. A connection
+pooler in transaction mode must support prepared statements (PgBouncer 1.21 and later
+with ``max_prepared_statements``). SQLite's driver already keeps compiled statements.
 """
 
 from __future__ import annotations
@@ -21,7 +29,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+import psycopg
 from django.db import connections, models, router
+from django.db.backends.utils import CursorWrapper
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
 
 M = TypeVar("M", bound=models.Model)
@@ -102,10 +112,39 @@ class PreparedQuery(Generic[M]):
             if not isinstance(value, kind):
                 raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
             params[slot] = value
-        with connections[alias].cursor() as cursor:
+        with _cursor(alias) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         return _instances(compiled, alias, rows)
+
+
+def _cursor(alias: str) -> CursorWrapper:
+    """Django's cursor for ``alias``; on PostgreSQL one whose statements are prepared.
+
+    Django's own cursor comes first (it checks the connection's health and thread, keeps
+    the time-zone loader current and logs queries when asked); its client-binding psycopg
+    cursor is then swapped for a server-binding one on the same connection.
+    """
+    cursor = connections[alias].cursor()
+    if connections[alias].vendor != "postgresql":
+        return cursor
+    raw = connections[alias].connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's prepared statements off (``prepare_threshold=None``).
+        # Its own cursors bind on the client and can never prepare, so allowing them
+        # changes nothing but this cursor: one run of a statement prepares it.
+        raw.prepare_threshold = 1
+    cursor.cursor.close()
+    cursor.cursor = _PreparingCursor(raw)
+    return cursor
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """Binds parameters on the server and prepares every statement it runs."""
+
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        kwargs["prepare"] = True
+        return super().execute(query, params, **kwargs)
 
 
 def _instances(compiled: _Compiled, alias: str, rows: Sequence[Any]) -> list[Any]:
