@@ -20,13 +20,12 @@ from aduan.agencies.models import Agency
 from aduan.audit.models import AuditRecord
 from aduan.reports.access import StaffScope, admin_agencies, subtree_q
 from aduan.reports.lifecycle import action_label
-from aduan.reports.models import Report, ReportEvent, Status
+from aduan.reports.models import STATUS_LABELS, Report, ReportEvent
 
 EVENT = "event"
 RECORD = "record"
 PAGE_SIZE = 50
 IDENTITY_ACTIONS = (AuditRecord.Action.VIEW_IDENTITY, AuditRecord.Action.EXPORT_IDENTITY)
-STATUS_LABELS = dict(Status.choices)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from aduan.backoffice import presenters, selectors
 from aduan.backoffice.forms.base import REASON_ARCHIVED, REASON_DUPLICATE, REASON_NOT_AUTHORITY
 from aduan.reports import lifecycle
-from aduan.reports.models import Attachment, Report, ReportEvent, Status
+from aduan.reports.models import STATUS_LABELS, Attachment, Report, ReportEvent
 from aduan.reports.uploads import ALLOWED_TYPES
 
 ActorKind = ReportEvent.ActorKind
-STATUS_LABELS: dict[str, Any] = dict(Status.choices)
 VISIBILITY_LABELS: dict[str, Any] = dict(ReportEvent.Visibility.choices)
 REASON_LABELS: dict[str, Any] = {
     **dict(lifecycle.RejectionReason.CHOICES),

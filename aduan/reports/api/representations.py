@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from aduan.reports import reporter_actions, tracking
 from aduan.reports.lifecycle import RejectionReason, action_label
-from aduan.reports.models import Report, ReportEvent, ReportType, Status
+from aduan.reports.models import Report, ReportEvent
 from aduan.reports.serializers import NamedRefSerializer, TrackingIdMixin
 
 # "submit" is written by intake, not by a lifecycle transition, so it has no rule label.
@@ -162,8 +162,6 @@ _DATE = serializers.DateField()
 
 # Labels by value, built once: Model.get_FOO_display() rebuilds the field's choices as a
 # dict on every call. The labels stay lazy, so each lookup gets its own language.
-_STATUS_LABELS = dict(Status.choices)
-_TYPE_LABELS = dict(ReportType.choices)
 _REJECTION_LABELS = dict(RejectionReason.CHOICES)
 
 
@@ -202,7 +200,7 @@ def render_report(
         "tracking_id_raw": str(report.tracking_id),
         "view": view,
         "status": str(report.status),
-        "status_label": str(_STATUS_LABELS.get(report.status, report.status)),
+        "status_label": report.get_status_display(),
         "submitted_at": _at(report.submitted_at),
         "updated_at": _at(report.updated_at),
         "timeline": _timeline(events, view),
@@ -212,7 +210,7 @@ def render_report(
     label = _REJECTION_LABELS.get(report.rejection_reason)
     data.update(
         type=str(report.type),
-        type_label=str(_TYPE_LABELS.get(report.type, report.type)),
+        type_label=report.get_type_display(),
         public_title=report.public_title if show_text else None,
         public_body=report.public_body if show_text else None,
         agency=_ref(report.agency),

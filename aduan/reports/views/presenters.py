@@ -24,12 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.reports import access, lifecycle, reporter_actions, selectors
-from aduan.reports.models import Attachment, Report, ReportEvent, Status
+from aduan.reports.models import STATUS_LABELS, Attachment, Report, ReportEvent, Status
 
 Visibility = ReportEvent.Visibility
 REJECTION_LABELS: dict[str, Any] = dict(lifecycle.RejectionReason.CHOICES)
 # Actions that are not lifecycle transitions but still appear on the timeline.
-STATUS_LABELS: dict[str, Any] = dict(Status.choices)
 DEFAULT_TZ = "Asia/Jakarta"
 
 
