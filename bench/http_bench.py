@@ -1,7 +1,7 @@
 """Intake and lookup through the production server, each against a bare baseline.
 
     .venv/bin/python bench/http_bench.py [--seconds 20] [--threads 8] [--workers 2]
-        [--only-intake] [--warmup 2] [--without-rollups] [--json]
+        [--only-intake] [--warmup 2] [--without-rollups] [--redis-cache] [--json]
 
 Starts gunicorn (the same command line as ``aduan serve``) on 127.0.0.1 with
 ``bench.baseline_settings`` — the project's settings and URLs plus two bare views — on
@@ -22,7 +22,10 @@ client p50/p99, and server time p50/p99 read from gunicorn's access log (``%(L)s
 time the server spent on each request), the ratios to the baseline (intake's against the
 issue 9 goal of 0.5) and the load average before and after (figures taken on a busy
 machine mean little). ``--only-intake`` runs the two intake phases only;
-``--without-rollups`` is a diagnostic (see bench/baseline_urls.py). ``--json`` prints one
+``--without-rollups`` is a diagnostic (see bench/baseline_urls.py). ``--redis-cache``
+starts a Redis server on loopback (``redis-server`` from Debian, as ``bench/scaleout.py``
+uses) and gives the web processes the scale-out topology's cache: rate-limit counters
+and throttles in Redis instead of the single-machine file cache. ``--json`` prints one
 JSON object too. Intake only queues the near-duplicate index and the routing suggestion
 (one task row); no worker runs during the benchmark, so those tasks wait in the queue.
 """
@@ -50,12 +53,54 @@ from common import NO_RATE_LIMITS
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 58190
+REDIS_PORT = 58191
 INTAKE_GOAL = 0.5  # intake throughput / bare-insert throughput (issue 9 item 1)
 LOG_LINE = re.compile(r'"(?P<m>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<s>\d+) \S+ (?P<t>[\d.]+)s')
 
 
-def start_server(workers: int, threads: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **NO_RATE_LIMITS, "DJANGO_SETTINGS_MODULE": "bench.baseline_settings"}
+def start_redis(directory: Path) -> subprocess.Popen[bytes]:
+    """A throwaway Redis on loopback: no persistence, gone with the benchmark."""
+    proc = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(REDIS_PORT),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+        ],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    wait_for_port(REDIS_PORT, proc, "redis-server")
+    return proc
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGTERM)
+    raise SystemExit(f"{name} did not start")
+
+
+def start_server(
+    workers: int, threads: int, log: Path, extra_env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        **NO_RATE_LIMITS,
+        **extra_env,
+        "DJANGO_SETTINGS_MODULE": "bench.baseline_settings",
+    }
     sys.path.insert(0, str(ROOT))
     subprocess.run(
         [sys.executable, "-m", "aduan.cli", "collectstatic", "--noinput", "-v0"],
@@ -82,14 +127,8 @@ def start_server(workers: int, threads: int, log: Path) -> subprocess.Popen[byte
         ACCESS_LOG_FORMAT,
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", PORT)) == 0:
-                return proc
-        time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGTERM)
-    raise SystemExit("gunicorn did not start")
+    wait_for_port(PORT, proc, "gunicorn")
+    return proc
 
 
 def hammer(
@@ -199,6 +238,12 @@ def main() -> int:
         "leaves the rollups stale until `aduan stats rebuild`).",
     )
     parser.add_argument(
+        "--redis-cache",
+        action="store_true",
+        help="Serve with the scale-out topology's Redis cache (started here, on loopback) "
+        "instead of the single-machine file cache.",
+    )
+    parser.add_argument(
         "--warmup",
         type=float,
         default=2.0,
@@ -211,7 +256,15 @@ def main() -> int:
     log = Path(tempfile.mkstemp(prefix="aduan-bench-", suffix=".log")[1])
     if args.without_rollups:
         os.environ["ADUAN_BENCH_WITHOUT_ROLLUPS"] = "1"
-    server = start_server(args.workers, args.server_threads, log)
+    extra_env: dict[str, str] = {}
+    redis = None
+    if args.redis_cache:
+        redis = start_redis(Path(tempfile.mkdtemp(prefix="aduan-bench-redis-")))
+        extra_env = {
+            "ADUAN_CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "ADUAN_CACHE_LOCATION": f"redis://127.0.0.1:{REDIS_PORT}/1",
+        }
+    server = start_server(args.workers, args.server_threads, log, extra_env)
     results: dict[str, Any] = {}
     counter = iter(range(10**9))
     try:
@@ -260,6 +313,9 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
+        if redis is not None:
+            os.killpg(redis.pid, signal.SIGTERM)
+            redis.wait(30)
     for r in results.values():
         r.pop("answers", None)
     ratios = {
@@ -281,7 +337,8 @@ def main() -> int:
 
     from aduan.reports.models import Report
 
-    print(f"database: {connection.vendor}, reports: {Report.objects.count():,}")
+    cache = "redis" if args.redis_cache else "file"
+    print(f"database: {connection.vendor}, reports: {Report.objects.count():,}, cache: {cache}")
     if args.without_rollups:
         print("DIAGNOSTIC: statistics rollups NOT updated by intake (not a production figure)")
     print(
@@ -305,6 +362,7 @@ def main() -> int:
             json.dumps(
                 {
                     "database": connection.vendor,
+                    "cache": cache,
                     "phases": results,
                     "ratios": ratios,
                     "loadavg": [load_before, loadavg()],
