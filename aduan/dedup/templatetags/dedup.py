@@ -48,10 +48,13 @@ def reporter_counts(reports: Any) -> dict[int, int]:
     return selectors.merged_counts([r.pk for r in reports])
 
 
-@register.inclusion_tag("dedup/reporter_count_meta.html")
-def reporter_count_meta(counts: dict[int, int], report: Any) -> dict[str, Any]:
+@register.filter
+def reporters_of(counts: dict[int, int], report: Any) -> int:
+    """``counts|reporters_of:r``: how many people reported it (itself and the reports
+    merged into it), or 0 when nobody else did. A filter, not an inclusion tag: the list
+    asks for it on every row."""
     merged = counts.get(report.pk, 0)
-    return {"count": merged + 1 if merged else 0}
+    return merged + 1 if merged else 0
 
 
 @register.filter
