@@ -123,3 +123,46 @@ def test_proxy_header_is_used_only_when_configured(client: Any, settings: Any) -
     assert client.get(url, {"id": "AAAAA-BBBB2"}, HTTP_X_REAL_IP="2.2.2.2").status_code == 429
     settings.ADUAN_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     assert client.get(url, {"id": "AAAAA-BBBB3"}, HTTP_X_REAL_IP="3.3.3.3").status_code == 404
+
+
+@pytest.fixture(params=["locmem", "file"])
+def counter_cache(request: Any, tmp_path: Any, monkeypatch: Any) -> Any:
+    """The rate limiter's cache: Django's in-memory one, or the single-machine file cache."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from aduan.core.filecache import FileCache
+
+    backend: Any = (
+        LocMemCache("rate-test", {})
+        if request.param == "locmem"
+        else FileCache(str(tmp_path / "cache"), {})
+    )
+    monkeypatch.setattr(ratelimit, "cache", backend)
+    return backend
+
+
+def test_a_counter_counts_every_hit_from_the_windows_first(counter_cache: Any) -> None:
+    rule = ratelimit.RULES[0]
+    counter = ratelimit.Counter(rule, "203.0.113.9")
+    assert counter.count() == 0
+    assert [counter.hit() for _ in range(4)] == [1, 2, 3, 4]
+    assert counter.count() == 4
+    # Its own window and client: another address starts from one.
+    assert ratelimit.Counter(rule, "203.0.113.10").hit() == 1
+
+
+def test_a_window_started_by_another_process_meanwhile_is_counted_on(
+    counter_cache: Any, monkeypatch: Any
+) -> None:
+    rule = ratelimit.RULES[0]
+    counter = ratelimit.Counter(rule, "203.0.113.11")
+    real_add = counter_cache.add
+
+    def racing_add(key: str, value: Any, timeout: Any = None) -> bool:
+        # Between this process's failed increment and its add, another one hit twice.
+        real_add(key, 2, timeout=timeout)
+        return bool(real_add(key, value, timeout=timeout))
+
+    monkeypatch.setattr(counter_cache, "add", racing_add)
+    assert counter.hit() == 3
+    assert counter.count() == 3

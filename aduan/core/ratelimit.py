@@ -101,10 +101,17 @@ class Counter:
         return int(cache.get(self.key, 0))
 
     def hit(self) -> int:
-        cache.add(self.key, 0, timeout=self.timeout)
+        # Increment first: the window's counter exists for every hit but its first, so
+        # that is one cache operation where add-then-increment was two.
         try:
             return int(cache.incr(self.key))
-        except ValueError:  # expired between add() and incr()
+        except ValueError:  # the window's first hit
+            pass
+        if cache.add(self.key, 1, timeout=self.timeout):
+            return 1
+        try:  # another process started the window meanwhile
+            return int(cache.incr(self.key))
+        except ValueError:  # and it expired in between
             cache.set(self.key, 1, timeout=self.timeout)
             return 1
 
