@@ -1,7 +1,7 @@
 """Intake and lookup through the production server, each against a bare baseline.
 
     .venv/bin/python bench/http_bench.py [--seconds 20] [--threads 8] [--workers 2]
-        [--only-intake] [--warmup 2] [--without-rollups] [--redis-cache] [--json]
+        [--only-intake] [--warmup 2] [--slices 1] [--without-rollups] [--redis-cache] [--json]
 
 Starts gunicorn (the same command line as ``aduan serve``) on 127.0.0.1 with
 ``bench.baseline_settings`` — the project's settings and URLs plus two bare views — on
@@ -17,7 +17,10 @@ clients:
             as JSON), on IDs that exist;
 * list:     ``GET /laporan/`` (the public list page) vs the same bare lookup.
 
-Each phase starts with ``--warmup`` seconds of uncounted requests. It prints requests/s,
+Each group of phases starts with ``--warmup`` seconds of uncounted requests per phase.
+``--slices N`` runs the phases of a group (intake with its baseline; lookup, its
+baseline and the list) in N interleaved turns, so that noise from elsewhere on a
+shared machine weighs on both sides of a ratio. It prints requests/s,
 client p50/p99, and server time p50/p99 read from gunicorn's access log (``%(L)s``, the
 time the server spent on each request), the ratios to the baseline (intake's against the
 issue 9 goal of 0.5) and the load average before and after (figures taken on a busy
@@ -174,11 +177,53 @@ def hammer(
     elapsed = time.monotonic() - started
     good = sum(n for s, n in statuses.items() if s in ok)
     return {
-        "rate": good / elapsed,
-        "client_p50_ms": pct(latencies, 0.5),
-        "client_p99_ms": pct(latencies, 0.99),
+        "good": good,
+        "elapsed": elapsed,
+        "latencies": latencies,
         "statuses": dict(statuses),
         "answers": answers,
+    }
+
+
+def run_group(
+    group: tuple[tuple[str, Any, str], ...], args: argparse.Namespace, log: Path
+) -> dict[str, dict[str, Any]]:
+    """Each phase of ``group`` for ``args.seconds``, in ``args.slices`` interleaved turns.
+
+    The phases compared in a ratio take turns (``a b a b …``), so a burst of load from
+    elsewhere on a shared machine falls on both instead of on whichever ran then."""
+    for _name, make, _prefix in group:
+        if args.warmup > 0:
+            hammer(args.warmup, args.threads, make)
+    seen = len(log.read_text().splitlines())
+    merged: dict[str, dict[str, Any]] = {
+        name: {"good": 0, "elapsed": 0.0, "latencies": [], "server": [], "statuses": {}}
+        for name, _make, _prefix in group
+    }
+    answers: dict[str, list[bytes]] = {name: [] for name, _make, _prefix in group}
+    for _turn in range(args.slices):
+        for name, make, prefix in group:
+            r = hammer(args.seconds / args.slices, args.threads, make)
+            times, seen = server_times(log, prefix, seen)
+            m = merged[name]
+            m["good"] += r["good"]
+            m["elapsed"] += r["elapsed"]
+            m["latencies"] += r["latencies"]
+            m["server"] += times
+            for status, n in r["statuses"].items():
+                m["statuses"][status] = m["statuses"].get(status, 0) + n
+            answers[name] += r["answers"]
+    return {
+        name: {
+            "rate": m["good"] / max(m["elapsed"], 1e-9),
+            "client_p50_ms": pct(m["latencies"], 0.5),
+            "client_p99_ms": pct(m["latencies"], 0.99),
+            "server_p50_ms": pct(m["server"], 0.5),
+            "server_p99_ms": pct(m["server"], 0.99),
+            "statuses": m["statuses"],
+            "answers": answers[name],
+        }
+        for name, m in merged.items()
     }
 
 
@@ -189,15 +234,16 @@ def pct(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
 
 
-def server_times(log: Path, prefix: str, since: int) -> tuple[dict[str, float], int]:
-    """Server-side p50/p99 (ms) of requests whose path starts with ``prefix``."""
+def server_times(log: Path, prefix: str, since: int) -> tuple[list[float], int]:
+    """Server-side times (s) of the requests logged after line ``since`` whose path
+    starts with ``prefix``, and the log's length."""
     lines = log.read_text().splitlines()
     times = []
     for line in lines[since:]:
         m = LOG_LINE.search(line)
         if m and m["path"].startswith(prefix):
             times.append(float(m["t"]))
-    return {"server_p50_ms": pct(times, 0.5), "server_p99_ms": pct(times, 0.99)}, len(lines)
+    return times, len(lines)
 
 
 def loadavg() -> str:
@@ -238,6 +284,13 @@ def main() -> int:
         "leaves the rollups stale until `aduan stats rebuild`).",
     )
     parser.add_argument(
+        "--slices",
+        type=int,
+        default=1,
+        help="Run the phases compared with each other in this many interleaved turns "
+        "of --seconds/N each (robust ratios on a shared machine); 1: one after the other.",
+    )
+    parser.add_argument(
         "--redis-cache",
         action="store_true",
         help="Serve with the scale-out topology's Redis cache (started here, on loopback) "
@@ -252,6 +305,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     args.seconds = min(args.seconds, 600.0)
+    args.slices = max(1, args.slices)
     load_before = loadavg()
     log = Path(tempfile.mkstemp(prefix="aduan-bench-", suffix=".log")[1])
     if args.without_rollups:
@@ -268,7 +322,6 @@ def main() -> int:
     results: dict[str, Any] = {}
     counter = iter(range(10**9))
     try:
-        seen = 0
         phases = (
             ("intake", lambda: ("POST", "/api/v1/reports", body(next(counter))), "/api/v1/reports"),
             (
@@ -277,14 +330,7 @@ def main() -> int:
                 "/bench/insert",
             ),
         )
-        for name, make, prefix in phases:
-            if args.warmup > 0:
-                hammer(args.warmup, args.threads, make)
-                seen = len(log.read_text().splitlines())
-            r = hammer(args.seconds, args.threads, make)
-            times, seen = server_times(log, prefix, seen)
-            r.update(times)
-            results[name] = r
+        results.update(run_group(phases, args, log))
         ids = [json.loads(a)["tracking_id_raw"] for a in results["intake"]["answers"]]
         ids += [json.loads(a)["tracking_id"] for a in results["intake_baseline"]["answers"]]
         if not ids:
@@ -302,14 +348,8 @@ def main() -> int:
             ),
             ("public_list", lambda: ("GET", "/laporan/", None), "/laporan/"),
         )
-        for name, make, prefix in () if args.only_intake else lookups:
-            if args.warmup > 0:
-                hammer(args.warmup, args.threads, make)
-                seen = len(log.read_text().splitlines())
-            r = hammer(args.seconds, args.threads, make)
-            times, seen = server_times(log, prefix, seen)
-            r.update(times)
-            results[name] = r
+        if not args.only_intake:
+            results.update(run_group(lookups, args, log))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
