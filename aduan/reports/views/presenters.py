@@ -28,7 +28,6 @@ from aduan.reports.models import STATUS_LABELS, Attachment, Report, ReportEvent,
 
 Visibility = ReportEvent.Visibility
 REJECTION_LABELS: dict[str, Any] = dict(lifecycle.RejectionReason.CHOICES)
-# Actions that are not lifecycle transitions but still appear on the timeline.
 DEFAULT_TZ = "Asia/Jakarta"
 
 
