@@ -111,3 +111,80 @@ def test_choices_set_once_still_validate(world: Any) -> None:
     assert set(bad.errors) == {"region", "category"}
     html = str(PublicListForm({"region": "32.73"})["region"])
     assert html.count(" selected") == 1 and 'value="32.73" selected' in html
+
+
+def test_written_options_are_reused_and_marked_per_rendering() -> None:
+    from aduan.core import widgets
+
+    widgets._WRITTEN.clear()
+    for value in ["a", None, 3, "b\"'", "a", "missing", ""]:
+        fast, django, raw = both(value)
+        assert fast == django, value
+        assert raw.count(" selected") == (0 if value == "missing" else 1)
+    # One entry served every rendering: the selected option is marked in a copy.
+    assert len(widgets._WRITTEN) == 1
+    assert " selected" not in next(iter(widgets._WRITTEN.values())).markup
+
+
+def test_written_options_follow_the_language_and_the_choices() -> None:
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    lazy = [("", gettext_lazy("Semua")), ("a", "A")]
+    with translation.override("id"):
+        assert ">Semua</option>" in FastSelect(choices=lazy).render("s", None)
+    with translation.override("en"):
+        assert ">All</option>" in FastSelect(choices=lazy).render("s", None)
+    # Another list (an agency added, renamed) is written anew, never served stale.
+    first = FastSelect(choices=[("a", "Lama")]).render("s", "a")
+    renamed = FastSelect(choices=[("a", "Baru")]).render("s", "a")
+    assert ">Lama<" in first and ">Baru<" in renamed and ">Lama<" not in renamed
+
+
+@pytest.mark.parametrize("value", [["a", 3], [], ["missing"]])
+def test_a_multiple_select_marks_every_selected_value(value: Any) -> None:
+    class FastMultiple(FastSelect):
+        allow_multiple_selected = True
+
+    fast = FastMultiple(choices=CHOICES).render("agency", value)
+    django = forms.SelectMultiple(choices=CHOICES).render("agency", value)
+    assert parse_html(fast) == parse_html(django)
+
+
+def test_a_model_choice_field_renders_without_counting(
+    world: Any, django_assert_num_queries: Any
+) -> None:
+    from aduan.reports.models import Category
+
+    class F(forms.Form):
+        category = forms.ModelChoiceField(
+            queryset=Category.objects.order_by("name"), widget=FastSelect
+        )
+
+    class G(forms.Form):
+        category = forms.ModelChoiceField(queryset=Category.objects.order_by("name"))
+
+    pk = Category.objects.order_by("name").last().pk
+    with django_assert_num_queries(1):  # the options; no COUNT before them
+        fast = str(F(initial={"category": pk})["category"])
+    assert parse_html(fast) == parse_html(str(G(initial={"category": pk})["category"]))
+    assert f'value="{pk}" selected' in fast
+
+
+def test_the_report_form_offers_cached_options_and_still_checks_them(world: Any) -> None:
+    from aduan.agencies.models import Agency
+    from aduan.reports.forms import ReportForm
+    from aduan.reports.selectors import selectable_agencies
+
+    form = ReportForm()
+    html = str(form["agency"])
+    for agency in selectable_agencies():
+        assert f'<option value="{agency.pk}">{agency.name}</option>' in html
+    unit = Agency.objects.exclude(pk__in=selectable_agencies()).first()
+    assert unit is not None and f'value="{unit.pk}"' not in html
+    field = form.fields["agency"]
+    assert field.clean(str(world.bandung.pk)) == world.bandung
+    with pytest.raises(forms.ValidationError):
+        field.clean(str(unit.pk))  # not offered, not accepted
+    bound = ReportForm({"agency": str(world.bandung.pk)})
+    assert f'value="{world.bandung.pk}" selected' in str(bound["agency"])

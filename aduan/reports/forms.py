@@ -188,6 +188,7 @@ class ReportForm(forms.Form):
         queryset=Agency.objects.none(),
         required=False,
         empty_label=_("Belum tahu"),
+        widget=FastSelect,
         help_text=_(
             "Jika ragu, biarkan kosong: admin nasional memeriksa laporan Anda dan meneruskannya "
             "ke instansi yang berwenang."
@@ -199,6 +200,7 @@ class ReportForm(forms.Form):
         queryset=Category.objects.none(),
         required=False,
         empty_label=_("Belum tahu"),
+        widget=FastSelect,
         error_messages={"invalid_choice": _("Pilih kategori dari daftar.")},
     )
     attachments = MultipleFileField(
@@ -274,6 +276,17 @@ class ReportForm(forms.Form):
         set_choices(self, "region", region_choices(str(_("Belum dipilih"))))
         set_queryset(self, "agency", selectors.selectable_agencies())
         set_queryset(self, "category", selectors.active_categories())
+        # The querysets check what is sent; the options shown are the cached pairs (as on
+        # the public list), not ~700 model instances read on every rendering of the form.
+        for name, build in (
+            ("agency", lambda: list(selectors.selectable_agencies().values_list("pk", "name"))),
+            ("category", lambda: list(selectors.active_categories().values_list("pk", "name"))),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            set_choices(
+                self, name, [("", field.empty_label), *cached_choices(f"submit-{name}", build)]
+            )
         districts = self._district_choices()
         set_choices(self, "district", districts)
         self.has_district_choices = len(districts) > 1
