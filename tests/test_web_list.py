@@ -204,3 +204,30 @@ def test_the_public_list_index_covers_exactly_the_public_statuses():
     statuses = dict(index.condition.children)["status__in"]
     assert sorted(statuses) == sorted(str(s) for s in access.PUBLIC_LIST_STATUSES)
     assert ("is_confidential", False) in index.condition.children
+
+
+def test_rows_show_what_the_report_and_its_links_say(client: Any, world: Any) -> None:
+    from django.urls import reverse
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from aduan.reports.selectors import PublicListFilter, public_list_page_rows
+    from aduan.reports.views.listing import list_rows
+
+    first = published(world, title="Jalan berlubang")
+    second = published(world, title="Lampu jalan mati", agency=world.bandung_dinkes)
+    rows = public_list_page_rows(filters=PublicListFilter())
+    for language, received_label in (("id", "Diterima"), ("en", "Received")):
+        with translation.override(language):
+            presented = {row["url"]: row for row in list_rows(rows)}
+            html = client.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            for report in (first, second):
+                report.refresh_from_db()
+                row = presented[reverse("reports:track", args=[report.tracking_id])]
+                day = date_format(timezone.localtime(report.submitted_at), "j F Y")
+                assert row["received"] == day
+                assert row["status_label"] == report.get_status_display()
+                assert row["agency"] == report.agency.name
+                assert row["reporters"] == 0  # nobody else reported it
+                assert f"<dt>{received_label}</dt><dd>{day}</dd>" in html
+                assert f"<dd>{report.agency.name}</dd>" in html

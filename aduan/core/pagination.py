@@ -51,6 +51,8 @@ class CappedPaginator(Paginator):
         if key is not None and cache.get(key):
             return self.cap + 1
         rows: Any = self.object_list
+        if isinstance(rows, QuerySet):
+            rows = rows.values("pk")  # the keys only: no joins, no per-row annotations
         found = int(rows[: self.cap + 1].count())
         if key is not None and found > self.cap:
             cache.set(key, True, OVER_CAP_SECONDS)

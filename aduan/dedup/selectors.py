@@ -94,18 +94,6 @@ def open_groups() -> QuerySet[Report]:
     )
 
 
-def merged_counts(report_ids: list[int]) -> dict[int, int]:
-    """How many reports were merged into each of these (one query)."""
-    if not report_ids:
-        return {}
-    rows = (
-        Report.objects.filter(merged_into_id__in=report_ids)
-        .values("merged_into_id")
-        .annotate(n=Count("id"))
-    )
-    return {r["merged_into_id"]: r["n"] for r in rows}
-
-
 def reporter_count(report: Report) -> int:
     """People who reported this problem: the report itself and those merged into it."""
     return 1 + Report.objects.filter(merged_into=report).count()

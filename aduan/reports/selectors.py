@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
@@ -134,11 +135,22 @@ LIST_PAGE_FIELDS = (
 
 
 def public_list_page_rows(*, filters: PublicListFilter) -> QuerySet[Report]:
-    """:func:`public_report_list` with only what the list page shows."""
+    """:func:`public_report_list` with only what the list page shows, and on each row
+    ``merged_count``: the reports merged into it (the list says how many people reported
+    a problem). Counted by the row query itself, on the ``merged_into`` index, for the
+    page's rows only; the page count and the keys of a deep page leave it out."""
+    merged = (
+        Report.objects.filter(merged_into=OuterRef("pk"))
+        .order_by()
+        .values("merged_into")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         _public_matching(filters)
         .select_related("agency", "region")
         .only(*LIST_PAGE_FIELDS)
+        .annotate(merged_count=Coalesce(Subquery(merged, output_field=IntegerField()), 0))
         .order_by("-submitted_at", "-id")
     )
 

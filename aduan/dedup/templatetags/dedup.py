@@ -42,21 +42,6 @@ def merge_status(report: Any, viewer: Any = None) -> dict[str, Any]:
     }
 
 
-@register.simple_tag
-def reporter_counts(reports: Any) -> dict[int, int]:
-    """``{% reporter_counts page.object_list as counts %}``: one query for a page."""
-    return selectors.merged_counts([r.pk for r in reports])
-
-
-@register.filter
-def reporters_of(counts: dict[int, int], report: Any) -> int:
-    """``counts|reporters_of:r``: how many people reported it (itself and the reports
-    merged into it), or 0 when nobody else did. A filter, not an inclusion tag: the list
-    asks for it on every row."""
-    merged = counts.get(report.pk, 0)
-    return merged + 1 if merged else 0
-
-
 @register.filter
 def dedup_tracking(tracking_id: str) -> str:
     """``7KQ2MXH4PT`` → ``7KQ2M-XH4PT``."""

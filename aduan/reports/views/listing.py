@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from typing import TypedDict
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from aduan.core.pagination import CappedPaginator
 from aduan.reports import selectors
 from aduan.reports.forms import PublicListForm
+from aduan.reports.models import STATUS_LABELS, Report
 
 PAGE_SIZE = 20
 
@@ -35,7 +43,53 @@ def report_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": list_rows(page.object_list),
         "notes": notes,
         "filtered": filters != selectors.PublicListFilter(),
     }
     return render(request, "reports/list.html", context)
+
+
+class ListRow(TypedDict):
+    url: str
+    title: str
+    status: str
+    status_label: str
+    agency: str
+    region: str
+    received: str
+    reporters: int  # 0 when nobody else reported the problem
+
+
+# Not a tracking ID: those use Crockford's alphabet, which has no I, L, O or U.
+_ID_MARK = "TRACKINGIDMARK"
+
+
+def list_rows(reports: Iterable[Report]) -> list[ListRow]:
+    """The page's rows as plain values. The template reads a dict's key at once, where a
+    model's attribute costs it a failed item lookup first; the tracking URL is reversed,
+    the status labels translated and each day formatted once per page, not per row."""
+    head, _mark, tail = reverse("reports:track", args=[_ID_MARK]).rpartition(_ID_MARK)
+    labels = {value: str(label) for value, label in STATUS_LABELS.items()}
+    days: dict[date, str] = {}
+    rows: list[ListRow] = []
+    for report in reports:
+        day = timezone.localtime(report.submitted_at).date()
+        received = days.get(day)
+        if received is None:
+            received = days[day] = date_format(day, "j F Y")
+        merged = getattr(report, "merged_count", 0)
+        agency, region = report.agency, report.region
+        rows.append(
+            {
+                "url": f"{head}{report.tracking_id}{tail}",
+                "title": report.public_title,
+                "status": report.status,
+                "status_label": labels.get(report.status, report.status),
+                "agency": agency.name if agency is not None else "",
+                "region": region.name if region is not None else "",
+                "received": received,
+                "reporters": merged + 1 if merged else 0,
+            }
+        )
+    return rows
