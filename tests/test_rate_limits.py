@@ -154,6 +154,12 @@ def test_a_counter_counts_every_hit_from_the_windows_first(counter_cache: Any) -
 def test_a_window_started_by_another_process_meanwhile_is_counted_on(
     counter_cache: Any, monkeypatch: Any
 ) -> None:
+    if hasattr(counter_cache, "hit_window"):
+        # The file cache counts by appending (below): no add() that another could race.
+        from django.core.cache.backends.filebased import FileBasedCache
+
+        counter_cache = FileBasedCache(counter_cache._dir, {})
+        monkeypatch.setattr(ratelimit, "cache", counter_cache)
     rule = ratelimit.RULES[0]
     counter = ratelimit.Counter(rule, "203.0.113.11")
     real_add = counter_cache.add
@@ -166,3 +172,53 @@ def test_a_window_started_by_another_process_meanwhile_is_counted_on(
     monkeypatch.setattr(counter_cache, "add", racing_add)
     assert counter.hit() == 3
     assert counter.count() == 3
+
+
+def _hit_many(directory: str, times: int) -> None:
+    from aduan.core.filecache import FileCache
+
+    counter = ratelimit.Counter(ratelimit.RULES[0], "203.0.113.20")
+    cache = FileCache(directory, {})
+    for _ in range(times):
+        cache.hit_window(counter.key, counter.ends_at, counter.now)
+
+
+def test_file_counters_lose_no_hit_between_processes(tmp_path: Any, monkeypatch: Any) -> None:
+    import multiprocessing
+
+    from aduan.core.filecache import FileCache
+
+    cache = FileCache(str(tmp_path / "cache"), {})
+    monkeypatch.setattr(ratelimit, "cache", cache)
+    fork = multiprocessing.get_context("fork")
+    workers = [fork.Process(target=_hit_many, args=(cache._dir, 150)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    counter = ratelimit.Counter(ratelimit.RULES[0], "203.0.113.20")
+    assert counter.count() == 600  # Django's incr() (read, then write) loses some here
+    assert counter.hit() == 601
+
+
+def test_file_counters_of_ended_windows_are_swept(tmp_path: Any, monkeypatch: Any) -> None:
+    from aduan.core import filecache
+
+    cache = filecache.FileCache(str(tmp_path / "cache"), {})
+    monkeypatch.setattr(ratelimit, "cache", cache)
+    rule = next(r for r in ratelimit.RULES if r.window == 60)
+    old = ratelimit.Counter(rule, "203.0.113.30")
+    old.hit()
+    directory = tmp_path / "cache" / filecache.COUNTERS
+    assert len(list(directory.iterdir())) == 1
+    # Two minutes later: the old window has ended; a hit in the new one sweeps it.
+    monkeypatch.setattr(ratelimit.Counter, "timer", staticmethod(lambda: old.now + 120))
+    cache._last_sweep = float("-inf")
+    now = ratelimit.Counter(rule, "203.0.113.30")
+    assert now.hit() == 1
+    assert [p.name.split("-")[0] for p in directory.iterdir()] == [str(int(now.ends_at))]
+    assert old.count() == 0
+    # The cache's own clear() and cull leave the counters alone.
+    cache.clear()
+    assert now.count() == 1
