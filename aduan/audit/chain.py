@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from django.db import migrations, models, router, transaction
+from django.db import connections, migrations, models, router, transaction
 
 from aduan.core.models import AppendOnlyModel
 
@@ -124,19 +124,47 @@ def _head_model() -> type[models.Model]:
     return ChainHead
 
 
-def _lock_head(spec: ChainSpec, using: str) -> Any:
-    """The chain head, locked until the surrounding transaction ends."""
-    head_model: Any = _head_model()
-    manager = head_model._default_manager.db_manager(using)
-    head = manager.select_for_update().filter(name=spec.name).first()
-    if head is None:
-        # Exists from the migration; after a test flush it is recreated (racing creators
-        # are harmless: the conflict is ignored and both then lock the one row).
-        manager.bulk_create(
-            [head_model(name=spec.name, seq=0, hash=GENESIS)], ignore_conflicts=True
+def _head_sql(using: str) -> tuple[str, str]:
+    """The head's locking read and its update, written once per database: every event
+    and audit record runs both, and compiling them through the ORM cost more than the
+    database's work."""
+    sql = _HEAD_SQL.get(using)
+    if sql is None:
+        connection = connections[using]
+        meta = _head_model()._meta
+        quote = connection.ops.quote_name
+        # Quoted names from the model, never input: the values are parameters.
+        table = quote(meta.db_table)
+        columns = {f.name: quote(f.column) for f in meta.concrete_fields}
+        name, seq, hash_ = columns["name"], columns["seq"], columns["hash"]
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        sql = _HEAD_SQL[using] = (
+            f"SELECT {seq}, {hash_} FROM {table} WHERE {name} = %s{lock}",  # noqa: S608
+            f"UPDATE {table} SET {seq} = %s, {hash_} = %s WHERE {name} = %s",  # noqa: S608
         )
-        head = manager.select_for_update().get(name=spec.name)
-    return head
+    return sql
+
+
+_HEAD_SQL: dict[str, tuple[str, str]] = {}
+
+
+def _lock_head(spec: ChainSpec, using: str) -> tuple[int, str]:
+    """The chain head's position and hash, locked until the surrounding transaction
+    ends (SQLite has one writer at a time anyway)."""
+    select, _update = _head_sql(using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(select, [spec.name])
+        row = cursor.fetchone()
+        if row is None:
+            # Exists from the migration; after a test flush it is recreated (racing
+            # creators are harmless: the conflict is ignored and both then lock the row).
+            head_model: Any = _head_model()
+            head_model._default_manager.db_manager(using).bulk_create(
+                [head_model(name=spec.name, seq=0, hash=GENESIS)], ignore_conflicts=True
+            )
+            cursor.execute(select, [spec.name])
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
 
 
 def _spec_for(model: type[models.Model]) -> ChainSpec:
@@ -155,8 +183,7 @@ def append_many(rows: list[Any], *, using: str | None = None) -> list[Any]:
     spec = _spec_for(model)
     db = using or router.db_for_write(model)
     with transaction.atomic(using=db):
-        head = _lock_head(spec, db)
-        seq, prev = int(head.seq), str(head.hash)
+        seq, prev = _lock_head(spec, db)
         for row in rows:
             if type(row) is not model:
                 raise TypeError("append_many takes rows of one model")
@@ -169,7 +196,8 @@ def append_many(rows: list[Any], *, using: str | None = None) -> list[Any]:
             models.Model.save_base(rows[0], using=db, force_insert=True)
         else:  # one INSERT (the rows get their ids back), not the chained manager's
             models.QuerySet(model=model, using=db).bulk_create(rows)
-        type(head)._default_manager.db_manager(db).filter(pk=head.pk).update(seq=seq, hash=prev)
+        with connections[db].cursor() as cursor:
+            cursor.execute(_head_sql(db)[1], [seq, prev, spec.name])
     return rows
 
 
