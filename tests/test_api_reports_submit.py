@@ -350,3 +350,33 @@ def test_a_huge_coordinate_is_a_clear_400_not_a_crash(client: Any, world: Any) -
     )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "latitude"
+
+
+def test_each_submission_validates_with_its_own_fields(world: Any) -> None:
+    import threading
+
+    from aduan.reports.serializers import ReportCreateSerializer
+
+    good = {"title": "Jalan rusak", "body": "Berlubang.", "reporter": {"email": "a@b.id"}}
+    bad = {"title": "", "body": "x", "reporter": {"email": "bukan-email"}}
+    first, second = ReportCreateSerializer(data=good), ReportCreateSerializer(data=bad)
+    for name in ("title", "region", "reporter"):
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first and second.fields[name].parent is second
+    assert first.fields["reporter"].fields["email"] is not second.fields["reporter"].fields["email"]
+    assert first.is_valid(), first.errors
+    assert not second.is_valid()
+    assert set(second.errors) == {"title", "reporter"}
+    # Many at once, as a threaded server validates them: each keeps its own outcome.
+    outcomes: list[bool] = []
+
+    def validate(data: dict[str, Any], expected: bool) -> None:
+        for _ in range(50):
+            outcomes.append(ReportCreateSerializer(data=data).is_valid() is expected)
+
+    threads = [threading.Thread(target=validate, args=(d, d is good)) for d in (good, bad) * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 300 and all(outcomes)

@@ -186,3 +186,39 @@ def test_postgresql_plans_the_lookup_once_per_connection(world: Any) -> None:
     # Django's own cursors are untouched: they still bind on the client and never prepare.
     with connection.cursor() as cursor:
         assert isinstance(cursor.cursor, psycopg.ClientCursor)
+
+
+def test_the_submission_reference_fields_are_prepared_lookups(
+    world: Any, django_assert_num_queries: Any
+) -> None:
+    from aduan.reports.models import Category
+    from aduan.reports.serializers import ReportCreateSerializer
+
+    names = ("region", "district", "agency", "category")
+    first, second = ReportCreateSerializer(), ReportCreateSerializer()
+    for name in names:
+        # Every request's copy of a field shares its one compiled lookup.
+        assert first.fields[name].prepared is not None
+        assert first.fields[name].prepared is second.fields[name].prepared
+    data = {
+        "title": "Jalan berlubang",
+        "body": "Lubang besar di depan sekolah.",
+        "region": " 32.73 ",
+        "district": "32.73.01",
+        "agency": world.bandung.code,
+        "category": world.category_roads.code,
+    }
+    serializer = ReportCreateSerializer(data=data)
+    with django_assert_num_queries(4):  # one per code; the district's regency joined
+        assert serializer.is_valid(), serializer.errors
+        district = serializer.validated_data["district"]
+        assert district.regency == world.region_bandung
+    assert serializer.validated_data["region"] == world.region_bandung
+    assert serializer.validated_data["agency"] == world.bandung
+    assert serializer.validated_data["category"] == world.category_roads
+    # The queryset still decides: an inactive category is unknown, as before.
+    Category.objects.filter(pk=world.category_roads.pk).update(is_active=False)
+    bad = ReportCreateSerializer(data={**data, "region": "99.99", "district": "zz"})
+    assert not bad.is_valid()
+    assert set(bad.errors) == {"region", "district", "category"}
+    assert "99.99" in str(bad.errors["region"][0])
