@@ -222,3 +222,12 @@ def test_file_counters_of_ended_windows_are_swept(tmp_path: Any, monkeypatch: An
     # The cache's own clear() and cull leave the counters alone.
     cache.clear()
     assert now.count() == 1
+
+
+def test_the_agency_api_throttle_counts_with_the_same_windows(counter_cache: Any) -> None:
+    from aduan.integrations.auth import Window
+
+    assert [Window("key:7").hit() for _ in range(3)] == [1, 2, 3]
+    assert Window("key:7").count() == 3 and Window("key:8").count() == 0
+    if hasattr(counter_cache, "hit_window"):  # the file cache: appended, not incr()
+        assert counter_cache.window_hits(Window("key:7").cache_key, Window("key:7").ends_at) == 3

@@ -85,6 +85,37 @@ RULES = (
 )
 
 
+def hit_window(key: str, ends_at: float, now: float) -> int:
+    """Count one hit in the fixed window ``key``, which ends at the timestamp ``ends_at``;
+    returns its hits so far, other processes' included. Shared by these rules and the
+    agency API's throttle (:mod:`aduan.integrations.auth`)."""
+    file_hit = getattr(cache, "hit_window", None)  # the file cache's appending counters
+    if file_hit is not None:
+        return int(file_hit(key, ends_at, now))
+    timeout = max(1, math.ceil(ends_at - now))
+    # Increment first: the window's counter exists for every hit but its first, so that
+    # is one cache operation where add-then-increment was two.
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window's first hit
+        pass
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:  # another process started the window meanwhile
+        return int(cache.incr(key))
+    except ValueError:  # and it expired in between
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def window_hits(key: str, ends_at: float) -> int:
+    """Hits counted so far in the window ``key``; 0 before its first."""
+    file_hits = getattr(cache, "window_hits", None)
+    if file_hits is not None:
+        return int(file_hits(key, ends_at))
+    return int(cache.get(key, 0))
+
+
 class Counter:
     """One fixed window per rule and client; ``timer`` is replaceable in tests."""
 
@@ -95,32 +126,13 @@ class Counter:
         index = int(now // rule.window)
         self.reset_in = max(1, math.ceil((index + 1) * rule.window - now))
         self.key = f"aduan:rl:{rule.name}:{client}:{index}"
-        self.timeout = rule.window + 5
         self.ends_at = (index + 1) * rule.window + 5  # kept 5 s past the window
 
     def count(self) -> int:
-        window_hits = getattr(cache, "window_hits", None)  # the file cache's counters
-        if window_hits is not None:
-            return int(window_hits(self.key, self.ends_at))
-        return int(cache.get(self.key, 0))
+        return window_hits(self.key, self.ends_at)
 
     def hit(self) -> int:
-        hit_window = getattr(cache, "hit_window", None)  # the file cache's counters
-        if hit_window is not None:
-            return int(hit_window(self.key, self.ends_at, self.now))
-        # Increment first: the window's counter exists for every hit but its first, so
-        # that is one cache operation where add-then-increment was two.
-        try:
-            return int(cache.incr(self.key))
-        except ValueError:  # the window's first hit
-            pass
-        if cache.add(self.key, 1, timeout=self.timeout):
-            return 1
-        try:  # another process started the window meanwhile
-            return int(cache.incr(self.key))
-        except ValueError:  # and it expired in between
-            cache.set(self.key, 1, timeout=self.timeout)
-            return 1
+        return hit_window(self.key, self.ends_at, self.now)
 
 
 def client_address(request: HttpRequest) -> str:

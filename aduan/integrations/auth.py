@@ -7,9 +7,9 @@ endpoint needs gets ``403 insufficient_scope``; more than the allowed requests p
 get ``429 rate_limited`` with ``Retry-After``. Addresses that keep sending bad keys are
 limited too, before any key lookup work is wasted on them.
 
-Counters live in Django's cache (a file cache shared by the processes of one machine by
-default, Redis when scaling out). A fixed one-minute window is used: cheap, and its
-``Retry-After`` (the seconds to the window's end) is exact.
+Counters are the public rate limits' fixed windows (:func:`aduan.core.ratelimit.hit_window`:
+appended files on the single-machine file cache, Redis when scaling out). A one-minute
+window is used: cheap, and its ``Retry-After`` (the seconds to the window's end) is exact.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -33,6 +32,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from aduan.core.api import API_PARSERS
+from aduan.core.ratelimit import hit_window, window_hits
 from aduan.integrations.keys import key_authenticate
 from aduan.integrations.models import ApiKey, Scope
 
@@ -78,25 +78,18 @@ class Window:
     timer: Callable[[], float] = staticmethod(time.time)
 
     def __init__(self, name: str) -> None:
-        now = self.timer()
+        self.now = now = self.timer()
         self.index = int(now // WINDOW_SECONDS)
         self.reset_in = (self.index + 1) * WINDOW_SECONDS - now
         self.cache_key = f"aduan:rate:{name}:{self.index}"
+        self.ends_at = (self.index + 1) * WINDOW_SECONDS + 5  # kept 5 s past the window
 
     def hit(self) -> int:
         """Count one request; returns the count in this window so far."""
-        # add() only sets a missing key, so concurrent first hits do not reset each other;
-        # incr() is atomic on locmem and Redis (the file cache may lose a count under a
-        # race, which only makes the limit slightly lenient).
-        cache.add(self.cache_key, 0, timeout=WINDOW_SECONDS + 5)
-        try:
-            return int(cache.incr(self.cache_key))
-        except ValueError:  # expired between add() and incr()
-            cache.set(self.cache_key, 1, timeout=WINDOW_SECONDS + 5)
-            return 1
+        return hit_window(self.cache_key, self.ends_at, self.now)
 
     def count(self) -> int:
-        return int(cache.get(self.cache_key, 0))
+        return window_hits(self.cache_key, self.ends_at)
 
 
 def client_ip(request: HttpRequest) -> str:
