@@ -200,8 +200,8 @@ ADUAN_REPLICA_STICKY_SECONDS = int(os.environ.get("ADUAN_REPLICA_STICKY_SECONDS"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by all web processes on one machine (rate-limit counters, throttles); a
-# multi-machine deployment points ADUAN_CACHE_LOCATION at a shared directory or swaps the
-# backend for Redis.
+# multi-machine deployment swaps the backend for Redis (a directory shared over NFS would
+# not keep the counters exact: see aduan/core/filecache.py).
 CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": os.environ.get("ADUAN_CACHE_BACKEND", "aduan.core.filecache.FileCache"),
