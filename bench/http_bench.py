@@ -96,12 +96,12 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str) -> None:
 
 
 def start_server(
-    workers: int, threads: int, log: Path, extra_env: dict[str, str]
+    workers: int, threads: int, log: Path, extra_env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         **NO_RATE_LIMITS,
-        **extra_env,
+        **(extra_env or {}),
         "DJANGO_SETTINGS_MODULE": "bench.baseline_settings",
     }
     sys.path.insert(0, str(ROOT))

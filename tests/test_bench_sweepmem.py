@@ -39,6 +39,15 @@ explain = _load("explain")
 sweep_bench = _load("sweep_bench")
 
 
+def test_memory_bench_starts_its_server_with_http_benchs_signature() -> None:
+    import inspect
+
+    import http_bench
+
+    # memory_bench calls start_server(1, threads, log): an added parameter broke it once.
+    inspect.signature(http_bench.start_server).bind(1, 4, Path("server.log"))
+
+
 # ---- the leak criterion -------------------------------------------------------------------
 
 
