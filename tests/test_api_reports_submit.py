@@ -380,3 +380,18 @@ def test_each_submission_validates_with_its_own_fields(world: Any) -> None:
     for thread in threads:
         thread.join()
     assert len(outcomes) == 300 and all(outcomes)
+
+
+def test_nested_fields_are_never_shared_even_once_the_declared_ones_were_read() -> None:
+    from aduan.reports.serializers import ReportCreateSerializer
+
+    # Something (a schema generator, a debugger) reads the declared nested serializer's
+    # fields: it keeps them bound to itself from then on.
+    declared = ReportCreateSerializer._declared_fields["reporter"]
+    assert "email" in declared.fields
+    first, second = ReportCreateSerializer(), ReportCreateSerializer()
+    email_first = first.fields["reporter"].fields["email"]
+    email_second = second.fields["reporter"].fields["email"]
+    assert email_first is not email_second
+    assert email_first.parent is first.fields["reporter"]
+    assert email_first is not declared.fields["email"]

@@ -80,12 +80,18 @@ class CoordinateField(serializers.FloatField):
 # submission. The declared fields are never used themselves, and validation writes only to
 # the copy (its name and parent when bound, its validators when first read), so a shallow
 # copy is enough; what the copies share (choices, error messages, querysets, prepared
-# lookups) is only read.
+# lookups) is only read. A nested serializer is rebuilt (cheap: it has no arguments to
+# copy): a shallow copy would share the bound fields it keeps once asked for them.
 class ShallowFieldsMixin:
     _declared_fields: dict[str, serializers.Field]
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
 
 
 class ReporterInputSerializer(ShallowFieldsMixin, serializers.Serializer):
