@@ -18,6 +18,7 @@ The serialisation below is a stored format: changing it breaks every existing ch
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import json
@@ -29,6 +30,7 @@ from typing import Any, ClassVar
 from django.db import connections, migrations, models, router, transaction
 
 from aduan.core.models import AppendOnlyModel
+from aduan.core.prepared import PreparedInsert
 
 GENESIS = "0" * 64
 
@@ -182,7 +184,9 @@ def append_many(rows: list[Any], *, using: str | None = None) -> list[Any]:
     model = type(rows[0])
     spec = _spec_for(model)
     db = using or router.db_for_write(model)
-    with transaction.atomic(using=db):
+    # No savepoint inside a caller's transaction (two round trips per append): a failed
+    # append spoils that transaction, which its caller must then roll back anyway.
+    with transaction.atomic(using=db, savepoint=False):
         seq, prev = _lock_head(spec, db)
         for row in rows:
             if type(row) is not model:
@@ -193,12 +197,19 @@ def append_many(rows: list[Any], *, using: str | None = None) -> list[Any]:
             row.seq, row.prev_hash = seq, prev
             row.hash = prev = row_hash(spec, row, seq, prev)
         if len(rows) == 1:
-            models.Model.save_base(rows[0], using=db, force_insert=True)
+            _inserter(spec.model_label)(rows[0], using=db)
         else:  # one INSERT (the rows get their ids back), not the chained manager's
             models.QuerySet(model=model, using=db).bulk_create(rows)
         with connections[db].cursor() as cursor:
             cursor.execute(_head_sql(db)[1], [seq, prev, spec.name])
     return rows
+
+
+@functools.cache
+def _inserter(model_label: str) -> PreparedInsert:
+    from django.apps import apps
+
+    return PreparedInsert(apps.get_model(model_label))
 
 
 def append(row: Any, *, using: str | None = None) -> Any:

@@ -30,8 +30,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import psycopg
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import signals
+from django.db.models.constants import OnConflict
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
 
 M = TypeVar("M", bound=models.Model)
@@ -157,3 +159,105 @@ def _instances(compiled: _Compiled, alias: str, rows: Sequence[Any]) -> list[Any
             populator.populate(row, obj)
         out.append(obj)
     return out
+
+
+class PreparedInsert:
+    """One model's single-row ``INSERT`` written once per database, then run with each
+    instance's values: ``PreparedInsert(Report)(report, using="default")``.
+
+    Does what ``instance.save(force_insert=True)`` does for a new row of a plain model
+    (each field's ``pre_save`` and ``get_db_prep_save``, the database-generated key read
+    back, the instance marked as saved), without compiling the statement on every call;
+    on PostgreSQL it is prepared on the server as :class:`PreparedQuery`'s reads are.
+    ``ignore_conflicts=True`` does what ``bulk_create([instance], ignore_conflicts=True)``
+    does instead (no key read back, no signals). It hands the instance to Django's own
+    path when the shortcut would not do what that path does: a model with parents, or
+    with signal receivers, a field that writes its own SQL, a value that is an
+    expression, more columns returned than the key, or a generated key already set.
+    """
+
+    def __init__(self, model: type[models.Model], *, ignore_conflicts: bool = False) -> None:
+        meta = model._meta
+        self.model = model
+        self.ignore_conflicts = ignore_conflicts
+        self.fields = [
+            f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field
+        ]
+        self.plain = (
+            not meta.parents
+            and set(meta.db_returning_fields) <= {meta.auto_field}
+            and not any(hasattr(f, "get_placeholder") for f in self.fields)
+        )
+        self._sql: dict[str, tuple[str, bool]] = {}
+
+    def _statement(self, alias: str) -> tuple[str, bool]:
+        """The SQL for ``alias``, and whether it returns the generated key."""
+        found = self._sql.get(alias)
+        if found is None:
+            connection = connections[alias]
+            meta = self.model._meta
+            ops = connection.ops
+            conflict = OnConflict.IGNORE if self.ignore_conflicts else None
+            columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
+            values = ", ".join(["%s"] * len(self.fields))
+            suffix = ops.on_conflict_suffix_sql(self.fields, conflict, None, None)
+            # Quoted names from the model, never input: the values are parameters.
+            sql = (
+                f"{ops.insert_statement(on_conflict=conflict)} {ops.quote_name(meta.db_table)}"
+                f" ({columns}) VALUES ({values}) {suffix}"
+            ).rstrip()
+            returns = (
+                meta.auto_field is not None
+                and not self.ignore_conflicts
+                and connection.features.can_return_columns_from_insert
+            )
+            if returns:
+                sql += f" RETURNING {ops.quote_name(meta.pk.column)}"
+            found = self._sql[alias] = (sql, returns)
+        return found
+
+    def _django(self, obj: models.Model, using: str) -> None:
+        if self.ignore_conflicts:
+            rows: models.QuerySet[Any] = models.QuerySet(model=self.model, using=using)
+            rows.bulk_create([obj], ignore_conflicts=True)
+        else:
+            models.Model.save_base(obj, using=using, force_insert=True)
+
+    def __call__(self, obj: models.Model, *, using: str) -> None:
+        if type(obj) is not self.model:
+            raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
+        if not obj._state.adding:
+            raise ValueError("PreparedInsert writes new rows only")
+        meta = self.model._meta
+        if (
+            not self.plain
+            or (meta.auto_field is not None and obj.pk is not None)
+            or (not self.ignore_conflicts and _has_save_receivers(self.model))
+        ):
+            self._django(obj, using)
+            return
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        connection = connections[using]
+        values = [f.pre_save(obj, True) for f in self.fields]
+        if any(hasattr(v, "resolve_expression") for v in values):
+            self._django(obj, using)
+            return
+        params = [
+            f.get_db_prep_save(v, connection=connection)
+            for f, v in zip(self.fields, values, strict=True)
+        ]
+        sql, returns = self._statement(using)
+        # As save_base: a failed insert inside a transaction marks it for rollback.
+        with transaction.mark_for_rollback_on_error(using), _cursor(using) as cursor:
+            cursor.execute(sql, params)
+            if returns:
+                setattr(obj, meta.pk.attname, cursor.fetchone()[0])
+            elif meta.auto_field is not None and not self.ignore_conflicts:
+                key = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+                setattr(obj, meta.pk.attname, key)
+        obj._state.adding = False
+        obj._state.db = using
+
+
+def _has_save_receivers(model: type[models.Model]) -> bool:
+    return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)

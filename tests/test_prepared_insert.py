@@ -1,0 +1,158 @@
+"""aduan.core.prepared.PreparedInsert: a new row written as save() would write it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import signals
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from aduan.audit import chain
+from aduan.audit.models import AuditRecord
+from aduan.core.prepared import PreparedInsert
+from aduan.reports.models import Report, ReportEvent
+
+NOW = timezone.now()
+
+
+def _report(tracking_id: str, **extra: Any) -> Report:
+    fields: dict[str, Any] = {
+        "tracking_id": tracking_id,
+        "secret_hash": "a" * 64,
+        "title": "Lampu jalan padam",
+        "body": "Sejak seminggu, di depan pasar.",
+        "public_title": "Lampu jalan padam",
+        "public_body": "Sejak seminggu, di depan pasar.",
+        "channel": "api",
+        "submitted_at": NOW,
+        "latitude": "-6.914744",
+        "longitude": "107.609810",
+        "incident_date": NOW.date(),
+        "is_anonymous": True,
+    }
+    return Report(**{**fields, **extra})
+
+
+def _stored(model: Any, pk: int) -> dict[str, Any]:
+    row = model.objects.values().get(pk=pk)
+    row.pop("id")
+    return row
+
+
+def test_the_row_and_the_instance_are_what_save_makes(world: Any) -> None:
+    by_orm = _report("ORMREPORT1", region=world.region_bandung, agency=world.bandung)
+    by_orm.save(force_insert=True)
+    prepared = _report("PREPARED01", region=world.region_bandung, agency=world.bandung)
+    PreparedInsert(Report)(prepared, using="default")
+    assert isinstance(prepared.pk, int) and prepared.pk != by_orm.pk
+    assert not prepared._state.adding and prepared._state.db == "default"
+    orm_row, prepared_row = _stored(Report, by_orm.pk), _stored(Report, prepared.pk)
+    assert orm_row.pop("tracking_id") == "ORMREPORT1"
+    assert prepared_row.pop("tracking_id") == "PREPARED01"
+    # auto_now was applied (pre_save), as save() applies it: each at its own moment.
+    stamped = prepared_row.pop("updated_at")
+    assert stamped >= orm_row.pop("updated_at") and stamped == prepared.updated_at
+    assert prepared_row == orm_row  # defaults included
+    prepared.title = "Judul diperbaiki"
+    prepared.save(update_fields=["title"])  # a normal, saved instance
+    assert Report.objects.get(pk=prepared.pk).title == "Judul diperbaiki"
+
+
+def test_chained_rows_of_both_chains_go_through_it(world: Any) -> None:
+    report = _report("CHAINED001")
+    report.save(force_insert=True)
+    event = ReportEvent.objects.create(
+        report=report, action="submit", to_status="submitted", created_at=NOW
+    )
+    record = AuditRecord.objects.create(
+        action="login", detail={"1": ["a", None]}, ip_address="2001:db8::1", created_at=NOW
+    )
+    for row in (event, record):
+        assert row.pk is not None and row.seq > 0
+        stored = type(row).objects.get(pk=row.pk)
+        assert (
+            stored.hash
+            == row.hash
+            == chain.row_hash(
+                chain.SPECS["events" if row is event else "audit"],
+                stored,
+                stored.seq,
+                row.prev_hash,
+            )
+        )
+    assert AuditRecord.objects.get(pk=record.pk).ip_address == "2001:db8::1"
+    assert all(result.ok for result in chain.verify_all())
+
+
+def test_it_hands_over_to_save_when_it_would_differ(world: Any) -> None:
+    inserter = PreparedInsert(Report)
+    seen: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(instance)
+
+    signals.post_save.connect(receiver, sender=Report)
+    try:
+        with_receiver = _report("SIGNALLED1")
+        inserter(with_receiver, using="default")
+    finally:
+        signals.post_save.disconnect(receiver, sender=Report)
+    assert seen == [with_receiver]  # save_base ran, and told its receivers
+    expression = _report("EXPRESSED1", submitted_at=Now())
+    inserter(expression, using="default")
+    assert Report.objects.get(pk=expression.pk).submitted_at is not None
+    with pytest.raises(ValueError):
+        inserter(expression, using="default")  # already saved
+    with pytest.raises(TypeError):
+        inserter(ReportEvent(), using="default")
+
+
+def test_a_failed_insert_spoils_the_transaction_as_save_does(world: Any) -> None:
+    _report("DUPLICATE1").save(force_insert=True)
+    spoilt: list[bool] = []
+    with pytest.raises(IntegrityError), transaction.atomic():
+        try:
+            PreparedInsert(Report)(_report("DUPLICATE1"), using="default")
+        finally:
+            spoilt.append(connection.needs_rollback)
+    assert spoilt == [True]
+    assert Report.objects.filter(tracking_id="DUPLICATE1").count() == 1
+
+
+def test_postgresql_prepares_the_insert_once_per_connection(world: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL prepares statements; SQLite's driver caches them itself")
+    inserter = PreparedInsert(Report)
+
+    def runs() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(sum(generic_plans + custom_plans), 0)"
+                " FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['INSERT INTO "reports_report"%'],
+            )
+            return int(cursor.fetchone()[0])
+
+    before = runs()
+    for i in range(3):
+        inserter(_report(f"PREPARE{i:03d}"), using="default")
+    assert runs() == before + 3
+
+
+def test_ignoring_conflicts_as_bulk_create_does(world: Any) -> None:
+    from aduan.stats.models import PendingFact
+
+    report = _report("CONFLICT01")
+    report.save(force_insert=True)
+    mark = PreparedInsert(PendingFact, ignore_conflicts=True)
+    first = PendingFact(report_id=report.pk)
+    mark(first, using="default")
+    marked_at = PendingFact.objects.get(report_id=report.pk).marked_at
+    assert marked_at is not None and not first._state.adding
+    mark(PendingFact(report_id=report.pk), using="default")  # already marked: nothing
+    assert list(PendingFact.objects.values_list("report_id", "marked_at")) == [
+        (report.pk, marked_at)
+    ]
