@@ -280,7 +280,7 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("ADUAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("ADUAN_TASK_BACKEND", "aduan.core.tasks.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }

@@ -38,7 +38,7 @@ TASK_PATH = "aduan.reports.hooks.run_after_submit"
 def db_tasks(settings: Any, tmp_path: Any, monkeypatch: Any) -> None:
     """The production task backend: tasks are rows, run by the worker (here in the
     test's own transaction, which the worker's connection check would close)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "aduan.core.tasks.DatabaseBackend"}}
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     settings.ADUAN_TRIAGE_DIR = str(tmp_path / "triage")
     store._cache.clear()

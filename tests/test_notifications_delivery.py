@@ -42,7 +42,7 @@ def failing_mail(settings):
 @pytest.fixture
 def db_tasks(settings):
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "aduan.core.tasks.DatabaseBackend", "QUEUES": ["default"]}
     }
 
 

@@ -70,7 +70,7 @@ def test_demo_accounts_with_known_password_and_roles() -> None:
 
 def test_reports_move_through_real_states_with_consistent_events(settings: Any) -> None:
     # The embedded default: tasks are rows written in the caller's transaction.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "aduan.core.tasks.DatabaseBackend"}}
     result = seed_demo(reports=60, now=NOW)
     assert (result.reports_created, result.reports_total) == (60, 60)
     reports = list(Report.objects.select_related("agency"))

@@ -175,7 +175,7 @@ def test_a_receiver_down_then_up_gets_every_event_exactly_once(world, loopback):
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_delivers_queued_events(world, loopback, settings):
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "aduan.core.tasks.DatabaseBackend", "QUEUES": ["default"]}
     }
     up = Receiver()
     try:
@@ -407,7 +407,7 @@ def test_workers_racing_for_the_same_deliveries_send_each_once(world, monkeypatc
 
     # Queue tasks as rows (the default backend) instead of running them at commit.
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "aduan.core.tasks.DatabaseBackend", "QUEUES": ["default"]}
     }
     sender = fake_sender(monkeypatch, [200])
     endpoint(world.bandung)

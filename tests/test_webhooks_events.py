@@ -278,7 +278,7 @@ def test_a_rolled_back_transition_leaves_no_delivery(world):
 @pytest.fixture
 def db_tasks(settings):
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "aduan.core.tasks.DatabaseBackend", "QUEUES": ["default"]}
     }
 
 

@@ -21,7 +21,7 @@ NOTICE_TASKS = DBTaskResult.objects.filter(
 @pytest.fixture
 def db_tasks(settings):
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "aduan.core.tasks.DatabaseBackend", "QUEUES": ["default"]}
     }
 
 
@@ -110,3 +110,27 @@ def test_worker_sends_the_daily_digest_once(world, db_tasks, monkeypatch):
     )
     call_command("worker", "--once", stdout=StringIO())
     assert len([m for m in mail.outbox if "Ringkasan" in m.subject]) == 2
+
+
+@pytest.mark.django_db
+def test_the_project_backend_writes_the_library_row(settings):
+    """aduan.core.tasks.DatabaseBackend writes its task rows by a prepared insert: the
+    same row as django_tasks_db's own backend, which its worker then runs."""
+    from django_tasks import task_backends
+
+    from aduan.reports.hooks import run_after_submit
+
+    rows = {}
+    for name, backend in (
+        ("library", "django_tasks_db.DatabaseBackend"),  # the library's own, for comparison
+        ("project", "aduan.core.tasks.DatabaseBackend"),
+    ):
+        settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default"]}}
+        assert type(task_backends["default"]).__module__.startswith(backend.rsplit(".", 1)[0])
+        result = run_after_submit.enqueue([7, 8])
+        rows[name] = DBTaskResult.objects.values().get(pk=result.id)
+        assert result.status == "READY" and result.args == [[7, 8]]
+    library, project = rows["library"], rows["project"]
+    assert project.pop("id") != library.pop("id")
+    assert project.pop("enqueued_at") >= library.pop("enqueued_at")
+    assert project == library

@@ -129,7 +129,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         "DATABASE_URL": f"sqlite:///{data}/db.sqlite3",
         "ADUAN_DEBUG": "0",
         "ADUAN_SITE_URL": f"http://127.0.0.1:{port}",
-        "ADUAN_TASK_BACKEND": "django_tasks_db.DatabaseBackend",  # queued, never sent
+        "ADUAN_TASK_BACKEND": "aduan.core.tasks.DatabaseBackend",  # queued, never sent
         "ADUAN_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
