@@ -52,7 +52,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from common import NO_RATE_LIMITS
+from common import NO_RATE_LIMITS, submission
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 58190
@@ -255,14 +255,7 @@ def loadavg() -> str:
 
 
 def body(i: int) -> bytes:
-    return json.dumps(
-        {
-            "title": f"Lampu jalan padam {i}",
-            "body": "Lampu penerangan jalan di depan pasar padam sejak seminggu, rawan "
-            f"kecelakaan malam hari. Mohon segera diperbaiki. ({i})",
-            "region": "32.73",
-        }
-    ).encode()
+    return submission(i).encode()
 
 
 def main() -> int:

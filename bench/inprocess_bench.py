@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import os
 import pstats
 import re
@@ -36,24 +35,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from common import NO_RATE_LIMITS
+from common import NO_RATE_LIMITS, submission
 
 # bench.baseline_settings is imported by name: the project's root must be importable.
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 SAVEPOINT = re.compile(r'"s\d+_x\d+"')  # one name per savepoint: counted as one statement
 CASES = ("intake", "insert", "lookup", "bare_lookup", "list", "form")
-
-
-def body(i: int) -> str:
-    return json.dumps(
-        {
-            "title": f"Lampu jalan padam {i}",
-            "body": "Lampu penerangan jalan di depan pasar padam sejak seminggu, rawan "
-            f"kecelakaan malam hari. Mohon segera diperbaiki. ({i})",
-            "region": "32.73",
-        }
-    )
 
 
 def setup() -> None:
@@ -82,7 +70,7 @@ def requests() -> dict[str, Callable[[], Any]]:
         return response
 
     def post(path: str) -> Any:
-        data = body(next(counter))
+        data = submission(next(counter))
         return check(client.post(path, data, content_type="application/json"), 201)
 
     def get(path: str) -> Callable[[], Any]:

@@ -14,6 +14,7 @@ from aduan.audit import chain
 from aduan.audit.models import AuditRecord
 from aduan.core.prepared import PreparedInsert
 from aduan.reports.models import Report, ReportEvent
+from tests.prepared_support import only_on_postgresql, prepared_runs
 
 NOW = timezone.now()
 
@@ -123,18 +124,11 @@ def test_a_failed_insert_spoils_the_transaction_as_save_does(world: Any) -> None
 
 
 def test_postgresql_prepares_the_insert_once_per_connection(world: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL prepares statements; SQLite's driver caches them itself")
+    only_on_postgresql()
     inserter = PreparedInsert(Report)
 
     def runs() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT coalesce(sum(generic_plans + custom_plans), 0)"
-                " FROM pg_prepared_statements WHERE statement LIKE %s",
-                ['INSERT INTO "reports_report"%'],
-            )
-            return int(cursor.fetchone()[0])
+        return prepared_runs('INSERT INTO "reports_report"%')
 
     before = runs()
     for i in range(3):

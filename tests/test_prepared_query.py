@@ -17,6 +17,7 @@ from aduan.reports import access, selectors
 from aduan.reports.lifecycle import Actor, Change, transition
 from aduan.reports.models import Report, ReportEvent
 from tests.factories import submit
+from tests.prepared_support import only_on_postgresql, prepared_runs
 
 
 def _dispatched(world: Any) -> Report:
@@ -164,18 +165,11 @@ def test_it_refuses_what_it_cannot_replay(world: Any) -> None:
 
 
 def test_postgresql_plans_the_lookup_once_per_connection(world: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL prepares statements; SQLite's driver caches them itself")
+    only_on_postgresql()
     report = _dispatched(world)
 
     def plans() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT coalesce(sum(generic_plans + custom_plans), 0)"
-                " FROM pg_prepared_statements WHERE statement LIKE %s",
-                ['%FROM "reports_report" LEFT OUTER JOIN%'],
-            )
-            return int(cursor.fetchone()[0])
+        return prepared_runs('%FROM "reports_report" LEFT OUTER JOIN%')
 
     before = plans()
     for _ in range(3):
