@@ -88,22 +88,42 @@ def test_chained_rows_of_both_chains_go_through_it(world: Any) -> None:
     assert all(result.ok for result in chain.verify_all())
 
 
-def test_it_hands_over_to_save_when_it_would_differ(world: Any) -> None:
+def test_save_signals_are_sent_as_save_sends_them(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inserter = PreparedInsert(Report)
-    seen: list[Any] = []
+    seen: list[tuple[str, Any, bool | None, int | None]] = []
 
-    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
-        seen.append(instance)
+    def before(sender: Any, instance: Any, **kwargs: Any) -> None:
+        instance.title = "Diubah sebelum disimpan"  # as a pre_save receiver may do
+        seen.append(("pre", instance, None, instance.pk))
 
-    signals.post_save.connect(receiver, sender=Report)
+    def after(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+        seen.append(("post", instance, created, instance.pk))
+
+    def no_save_base(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("Django's save path was taken")
+
+    signals.pre_save.connect(before, sender=Report)
+    signals.post_save.connect(after, sender=Report)
     try:
-        with_receiver = _report("SIGNALLED1")
-        inserter(with_receiver, using="default")
+        with monkeypatch.context() as patch:
+            patch.setattr(Report, "save_base", no_save_base)
+            plain = _report("SIGNALLED1")
+            inserter(plain, using="default")
+        assert seen == [("pre", plain, None, None), ("post", plain, True, plain.pk)]
+        assert Report.objects.get(pk=plain.pk).title == "Diubah sebelum disimpan"
+        # A value that is an expression goes through Django's insert; still one of each.
+        seen.clear()
+        expression = _report("EXPRESSED1", submitted_at=Now())
+        inserter(expression, using="default")
+        assert [(kind, obj) for kind, obj, _c, _pk in seen] == [
+            ("pre", expression),
+            ("post", expression),
+        ]
     finally:
-        signals.post_save.disconnect(receiver, sender=Report)
-    assert seen == [with_receiver]  # save_base ran, and told its receivers
-    expression = _report("EXPRESSED1", submitted_at=Now())
-    inserter(expression, using="default")
+        signals.pre_save.disconnect(before, sender=Report)
+        signals.post_save.disconnect(after, sender=Report)
     assert Report.objects.get(pk=expression.pk).submitted_at is not None
     with pytest.raises(ValueError):
         inserter(expression, using="default")  # already saved

@@ -170,10 +170,11 @@ class PreparedInsert:
     back, the instance marked as saved), without compiling the statement on every call;
     on PostgreSQL it is prepared on the server as :class:`PreparedQuery`'s reads are.
     ``ignore_conflicts=True`` does what ``bulk_create([instance], ignore_conflicts=True)``
-    does instead (no key read back, no signals). It hands the instance to Django's own
-    path when the shortcut would not do what that path does: a model with parents, or
-    with signal receivers, a field that writes its own SQL, a value that is an
-    expression, more columns returned than the key, or a generated key already set.
+    does instead (no key read back, no signals). ``pre_save`` and ``post_save`` are sent
+    as save() sends them. It hands the instance to Django's own path when the shortcut
+    would not do what that path does: a model with parents, a field that writes its own
+    SQL, a value that is an expression, more columns returned than the key, or a
+    generated key already set.
     """
 
     def __init__(self, model: type[models.Model], *, ignore_conflicts: bool = False) -> None:
@@ -223,30 +224,14 @@ class PreparedInsert:
         else:
             models.Model.save_base(obj, using=using, force_insert=True)
 
-    def __call__(self, obj: models.Model, *, using: str) -> None:
-        if type(obj) is not self.model:
-            raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
-        if not obj._state.adding:
-            raise ValueError("PreparedInsert writes new rows only")
-        meta = self.model._meta
-        if (
-            not self.plain
-            or (meta.auto_field is not None and obj.pk is not None)
-            or (not self.ignore_conflicts and _has_save_receivers(self.model))
-        ):
-            self._django(obj, using)
-            return
-        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    def _execute(self, obj: models.Model, using: str, values: list[Any]) -> None:
         connection = connections[using]
-        values = [f.pre_save(obj, True) for f in self.fields]
-        if any(hasattr(v, "resolve_expression") for v in values):
-            self._django(obj, using)
-            return
         params = [
             f.get_db_prep_save(v, connection=connection)
             for f, v in zip(self.fields, values, strict=True)
         ]
         sql, returns = self._statement(using)
+        meta = self.model._meta
         # As save_base: a failed insert inside a transaction marks it for rollback.
         with transaction.mark_for_rollback_on_error(using), _cursor(using) as cursor:
             cursor.execute(sql, params)
@@ -255,9 +240,40 @@ class PreparedInsert:
             elif meta.auto_field is not None and not self.ignore_conflicts:
                 key = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
                 setattr(obj, meta.pk.attname, key)
+
+    def __call__(self, obj: models.Model, *, using: str) -> None:
+        if type(obj) is not self.model:
+            raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
+        if not obj._state.adding:
+            raise ValueError("PreparedInsert writes new rows only")
+        meta = self.model._meta
+        if not self.plain or (meta.auto_field is not None and obj.pk is not None):
+            self._django(obj, using)
+            return
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        saving = not self.ignore_conflicts  # bulk_create sends no signals
+        if saving:
+            signals.pre_save.send(
+                sender=self.model, instance=obj, raw=False, using=using, update_fields=None
+            )
+        values = [f.pre_save(obj, True) for f in self.fields]
+        if any(hasattr(v, "resolve_expression") for v in values):
+            if not saving:
+                self._django(obj, using)
+                return
+            # Django's insert, which compiles expressions (pre_save was sent above).
+            with transaction.mark_for_rollback_on_error(using):
+                obj._save_table(cls=self.model, force_insert=True, using=using)  # type: ignore[attr-defined]
+        else:
+            self._execute(obj, using, values)
         obj._state.adding = False
         obj._state.db = using
-
-
-def _has_save_receivers(model: type[models.Model]) -> bool:
-    return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
+        if saving:
+            signals.post_save.send(
+                sender=self.model,
+                instance=obj,
+                created=True,
+                update_fields=None,
+                raw=False,
+                using=using,
+            )
