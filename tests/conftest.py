@@ -15,6 +15,7 @@ from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
 from aduan.agencies.models import Agency, Role
+from aduan.core.api import forget_kept_codes
 from aduan.regions.models import District, Region
 from aduan.reports.forms import clear_choices_cache
 from aduan.reports.models import Category
@@ -94,6 +95,7 @@ def _clean_caches(settings: Any, tmp_path: Any) -> None:
     calendar.clear_cache()
     deadlines.clear_cache()
     clear_choices_cache()
+    forget_kept_codes()
     cache.clear()
     # A request through LocaleMiddleware leaves its language active in this thread; every
     # test starts in the default language instead of the previous test's.

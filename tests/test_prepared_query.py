@@ -216,3 +216,46 @@ def test_the_submission_reference_fields_are_prepared_lookups(
     assert not bad.is_valid()
     assert set(bad.errors) == {"region", "district", "category"}
     assert "99.99" in str(bad.errors["region"][0])
+
+
+def test_regions_and_districts_are_kept_for_minutes(
+    world: Any, django_assert_num_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aduan.core import api
+    from aduan.regions.models import Region
+    from aduan.reports.serializers import REFERENCE_KEEP_SECONDS, ReportCreateSerializer
+
+    data = {"title": "Jalan berlubang", "body": "Di depan sekolah.", "region": "32.73"}
+
+    def validated(**extra: str) -> dict[str, Any]:
+        serializer = ReportCreateSerializer(data={**data, **extra})
+        assert serializer.is_valid(), serializer.errors
+        return dict(serializer.validated_data)
+
+    with django_assert_num_queries(2):  # looked up once each, then kept
+        first = validated(district="32.73.01")
+    with django_assert_num_queries(0):
+        again = validated(district="32.73.01")
+    # Each caller gets its own copy of the kept row.
+    assert again["region"] == first["region"] and again["region"] is not first["region"]
+    assert again["district"].regency == world.region_bandung
+    # A change saved here is seen at once.
+    Region.objects.filter(code="32.73").update(name="Kota Bandung (baru)")
+    world.region_bandung.refresh_from_db()
+    world.region_bandung.save()
+    with django_assert_num_queries(1):
+        assert validated()["region"].name == "Kota Bandung (baru)"
+    # Other processes' changes are seen once the kept row is older than REFERENCE_KEEP_SECONDS.
+    Region.objects.filter(code="32.73").update(name="Kota Bandung")  # no signal
+    with django_assert_num_queries(0):
+        assert validated()["region"].name == "Kota Bandung (baru)"
+    later = api.time.monotonic() + REFERENCE_KEEP_SECONDS + 1
+    monkeypatch.setattr(api.time, "monotonic", lambda: later)
+    with django_assert_num_queries(1):
+        assert validated()["region"].name == "Kota Bandung"
+    # An unknown code is never kept: once the region exists (here without a signal), it is.
+    assert not ReportCreateSerializer(data={**data, "region": "32.99"}).is_valid()
+    Region.objects.bulk_create(
+        [Region(code="32.99", parent_id="32", level="regency", name="Kota Baru")]
+    )
+    assert validated(region="32.99")["region"].name == "Kota Baru"

@@ -9,12 +9,16 @@ Every error body has the same shape::
 
 from __future__ import annotations
 
+import copy
+import time
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import Model, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -206,14 +210,16 @@ class CodeField(serializers.SlugRelatedField):
     ``prepared=True`` looks the code up through a :class:`~aduan.core.prepared.
     PreparedQuery` (compiled once, and prepared on PostgreSQL) instead of compiling the
     queryset on every request: for fields read on every submission. Its queryset must be
-    a plain model queryset."""
+    a plain model queryset. ``keep_for`` keeps the rows found (see :class:`PreparedCode`)."""
 
     default_error_messages = {
         "does_not_exist": gettext_lazy("Kode “{value}” tidak dikenal."),
         "invalid": gettext_lazy("Kode harus berupa teks."),
     }
 
-    def __init__(self, *, prepared: bool | PreparedCode = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *, prepared: bool | PreparedCode = False, keep_for: float = 0, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("slug_field", "code")
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_null", True)
@@ -221,7 +227,7 @@ class CodeField(serializers.SlugRelatedField):
         if prepared is True:
             queryset = self.get_queryset()
             assert queryset is not None, "a prepared CodeField needs its queryset"
-            prepared = PreparedCode(queryset, self.slug_field)
+            prepared = PreparedCode(queryset, self.slug_field, keep_for=keep_for)
         self.prepared = prepared or None
         # DRF copies a serializer's fields for every request by calling the class again
         # with the arguments it was declared with: the copies share this one lookup.
@@ -242,18 +248,61 @@ class CodeField(serializers.SlugRelatedField):
 
 
 class PreparedCode:
-    """One code lookup compiled once; a field's per-request copies share it."""
+    """One code lookup compiled once; a field's per-request copies share it.
 
-    def __init__(self, queryset: QuerySet[Any], slug_field: str) -> None:
+    ``keep_for`` (seconds) keeps each row found for that long in this process, for
+    reference data that changes a few times a year (regions and districts, loaded from
+    Kemendagri's codes): a submission then validates its codes without a query. A change
+    saved through the ORM forgets this process's rows at once; other processes see it
+    within ``keep_for``. Unknown codes are never kept: each is looked up again. (A saved
+    region forgets the kept districts too: a district carries its regency.)
+    """
+
+    def __init__(self, queryset: QuerySet[Any], slug_field: str, *, keep_for: float = 0) -> None:
         self.query: PreparedQuery[Any] = PreparedQuery(
             queryset.model, lambda code: queryset.filter(**{slug_field: code}), (str,)
         )
+        self.keep_for = keep_for
+        self._kept: dict[str, tuple[float, Model]] = {}
+        if keep_for:
+            _KEPT.add(self)
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_kept_codes,
+                    sender=queryset.model,
+                    dispatch_uid=f"aduan-kept-codes-{queryset.model._meta.label}",
+                )
 
     def __call__(self, code: str) -> list[Any]:
-        return self.query(code)
+        if not self.keep_for:
+            return self.query(code)
+        now = time.monotonic()
+        kept = self._kept.get(code)
+        if kept is None or kept[0] <= now:
+            found = self.query(code)
+            if not found:
+                return found
+            if len(self._kept) >= KEEP_AT_MOST:
+                self._kept.clear()
+            kept = self._kept[code] = (now + self.keep_for, found[0])
+        # A copy per caller: the kept row is shared by every request of this process.
+        return [copy.copy(kept[1])]
+
+    def forget(self) -> None:
+        self._kept.clear()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> PreparedCode:
         return self  # compiled per thread inside; nothing to copy
+
+
+KEEP_AT_MOST = 20_000  # more than every region and district code together (~7,800)
+_KEPT: weakref.WeakSet[PreparedCode] = weakref.WeakSet()
+
+
+def forget_kept_codes(**_signal: Any) -> None:
+    """Forget every kept code lookup of this process (reference data changed)."""
+    for lookup in list(_KEPT):
+        lookup.forget()
 
 
 # ---- OpenAPI documentation of the error format -----------------------------------------

@@ -33,6 +33,8 @@ from aduan.reports.uploads import CleanFile, UploadError, clean_uploads
 
 # Loose on purpose: people write "0812-3456-7890", "+62 812 3456 7890", "022 4231234".
 _PHONE_CHARS = re.compile(r"^\+?[0-9][0-9 \-]*$")
+# How long a web process keeps a region or district it looked up (aduan.core.api.PreparedCode).
+REFERENCE_KEEP_SECONDS = 300
 
 
 def validate_phone(value: str) -> None:
@@ -124,9 +126,11 @@ class ReportCreateSerializer(ShallowFieldsMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=10_000)
     incident_date = serializers.DateField(required=False, allow_null=True)
-    # The four reference fields are prepared lookups: read on every submission.
+    # The four reference fields are prepared lookups: read on every submission. Regions
+    # and districts (Kemendagri's codes, changed a few times a year) are kept for minutes.
     region = CodeField(
         prepared=True,
+        keep_for=REFERENCE_KEEP_SECONDS,
         queryset=Region.objects.all(),
         help_text="Kemendagri code of a province or regency/city, e.g. `32.73`.",
         error_messages={
@@ -135,6 +139,7 @@ class ReportCreateSerializer(ShallowFieldsMixin, serializers.Serializer):
     )
     district = CodeField(
         prepared=True,
+        keep_for=REFERENCE_KEEP_SECONDS,
         queryset=District.objects.select_related("regency"),
         help_text="Kemendagri code of a district (kecamatan), e.g. `32.73.01`.",
         error_messages={"does_not_exist": _("Tidak ada kecamatan berkode “{value}”.")},
