@@ -170,3 +170,19 @@ def test_ignoring_conflicts_as_bulk_create_does(world: Any) -> None:
     assert list(PendingFact.objects.values_list("report_id", "marked_at")) == [
         (report.pk, marked_at)
     ]
+
+
+def test_a_first_statement_runs_with_the_insert(world: Any) -> None:
+    from aduan.regions.models import Region
+
+    inserter = PreparedInsert(Report)
+    rename = 'UPDATE "regions_region" SET "name" = %s WHERE "code" = %s'
+    inserter(_report("FIRSTSTMT1"), using="default", first=(rename, ["Bandung (1)", "32.73"]))
+    assert Region.objects.get(code="32.73").name == "Bandung (1)"
+    assert Report.objects.filter(tracking_id="FIRSTSTMT1").exists()
+    # Through Django's own insert too (a value that is an expression).
+    second = _report("FIRSTSTMT2", submitted_at=Now())
+    inserter(second, using="default", first=(rename, ["Bandung (2)", "32.73"]))
+    assert Region.objects.get(code="32.73").name == "Bandung (2)" and second.pk is not None
+    if connection.vendor == "postgresql":  # one statement: the update inside the insert
+        assert prepared_runs('WITH "first" AS (UPDATE "regions_region"%') == 1

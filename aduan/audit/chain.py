@@ -196,12 +196,13 @@ def append_many(rows: list[Any], *, using: str | None = None) -> list[Any]:
             seq += 1
             row.seq, row.prev_hash = seq, prev
             row.hash = prev = row_hash(spec, row, seq, prev)
-        if len(rows) == 1:
-            _inserter(spec.model_label)(rows[0], using=db)
+        move_head: tuple[str, list[Any]] = (_head_sql(db)[1], [seq, prev, spec.name])
+        if len(rows) == 1:  # the head moved by the insert's own statement on PostgreSQL
+            _inserter(spec.model_label)(rows[0], using=db, first=move_head)
         else:  # one INSERT (the rows get their ids back), not the chained manager's
             models.QuerySet(model=model, using=db).bulk_create(rows)
-        with connections[db].cursor() as cursor:
-            cursor.execute(_head_sql(db)[1], [seq, prev, spec.name])
+            with connections[db].cursor() as cursor:
+                cursor.execute(*move_head)
     return rows
 
 

@@ -189,11 +189,12 @@ class PreparedInsert:
             and set(meta.db_returning_fields) <= {meta.auto_field}
             and not any(hasattr(f, "get_placeholder") for f in self.fields)
         )
-        self._sql: dict[str, tuple[str, bool]] = {}
+        self._sql: dict[tuple[str, str], tuple[str, bool]] = {}
 
-    def _statement(self, alias: str) -> tuple[str, bool]:
-        """The SQL for ``alias``, and whether it returns the generated key."""
-        found = self._sql.get(alias)
+    def _statement(self, alias: str, first: str = "") -> tuple[str, bool]:
+        """The SQL for ``alias``, and whether it returns the generated key. ``first``:
+        a statement to run by the same one (PostgreSQL's data-modifying ``WITH``)."""
+        found = self._sql.get((alias, first))
         if found is None:
             connection = connections[alias]
             meta = self.model._meta
@@ -214,7 +215,9 @@ class PreparedInsert:
             )
             if returns:
                 sql += f" RETURNING {ops.quote_name(meta.pk.column)}"
-            found = self._sql[alias] = (sql, returns)
+            if first:
+                sql = f"WITH {ops.quote_name('first')} AS ({first}) {sql}"
+            found = self._sql[(alias, first)] = (sql, returns)
         return found
 
     def _django(self, obj: models.Model, using: str) -> None:
@@ -224,16 +227,24 @@ class PreparedInsert:
         else:
             models.Model.save_base(obj, using=using, force_insert=True)
 
-    def _execute(self, obj: models.Model, using: str, values: list[Any]) -> None:
+    def _execute(
+        self, obj: models.Model, using: str, values: list[Any], first: Statement | None
+    ) -> None:
         connection = connections[using]
         params = [
             f.get_db_prep_save(v, connection=connection)
             for f, v in zip(self.fields, values, strict=True)
         ]
-        sql, returns = self._statement(using)
         meta = self.model._meta
         # As save_base: a failed insert inside a transaction marks it for rollback.
         with transaction.mark_for_rollback_on_error(using), _cursor(using) as cursor:
+            if first is not None and connection.vendor == "postgresql":
+                sql, returns = self._statement(using, first[0])
+                params = [*first[1], *params]
+            else:
+                if first is not None:
+                    cursor.execute(*first)
+                sql, returns = self._statement(using)
             cursor.execute(sql, params)
             if returns:
                 setattr(obj, meta.pk.attname, cursor.fetchone()[0])
@@ -241,13 +252,16 @@ class PreparedInsert:
                 key = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
                 setattr(obj, meta.pk.attname, key)
 
-    def __call__(self, obj: models.Model, *, using: str) -> None:
+    def __call__(self, obj: models.Model, *, using: str, first: Statement | None = None) -> None:
+        """Insert ``obj``; ``first`` (SQL and parameters, writing another table) runs in
+        the same transaction before it, on PostgreSQL in the same round trip."""
         if type(obj) is not self.model:
             raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
         if not obj._state.adding:
             raise ValueError("PreparedInsert writes new rows only")
         meta = self.model._meta
         if not self.plain or (meta.auto_field is not None and obj.pk is not None):
+            _run(first, using)
             self._django(obj, using)
             return
         obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
@@ -258,6 +272,7 @@ class PreparedInsert:
             )
         values = [f.pre_save(obj, True) for f in self.fields]
         if any(hasattr(v, "resolve_expression") for v in values):
+            _run(first, using)
             if not saving:
                 self._django(obj, using)
                 return
@@ -265,7 +280,7 @@ class PreparedInsert:
             with transaction.mark_for_rollback_on_error(using):
                 obj._save_table(cls=self.model, force_insert=True, using=using)  # type: ignore[attr-defined]
         else:
-            self._execute(obj, using, values)
+            self._execute(obj, using, values, first)
         obj._state.adding = False
         obj._state.db = using
         if saving:
@@ -277,3 +292,12 @@ class PreparedInsert:
                 raw=False,
                 using=using,
             )
+
+
+Statement = tuple[str, Sequence[Any]]
+
+
+def _run(statement: Statement | None, using: str) -> None:
+    if statement is not None:
+        with transaction.mark_for_rollback_on_error(using), connections[using].cursor() as cursor:
+            cursor.execute(*statement)
