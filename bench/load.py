@@ -22,7 +22,8 @@ action (the form's redirect, the API's 200) is appended to the acks file. A 502/
 or a refused connection is retried like a real client does (after ``Retry-After``, else a
 short back-off). It prints requests sent, the rate, p50/p95/p99 per kind (from a bounded
 log histogram, so a run of hours keeps constant memory) and every failure, and exits 1 on
-any failure: a 5xx or no answer, except a ``503`` carrying ``Retry-After`` that the client
+any failure: a 5xx or no answer, except a ``503`` carrying ``Retry-After``, or an answer
+cut short after its headers (the web process writing it was killed), that the client
 retried, sent inside a deliberate fault window listed in ``--fault-windows`` (JSON lines
 ``{"what": ..., "start": epoch}`` / ``{"what": ..., "end": epoch}`` written by
 ``bench/scaleout.py --faults``).
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import http.client
 import http.cookiejar
 import ipaddress
 import json
@@ -259,6 +261,9 @@ class Failure:
     retry_after: bool
     retried: bool
     note: str
+    # The answer began and was cut short (its headers came, not all of its body): the
+    # web process writing it was killed. Nothing else can end a response that way here.
+    cut: bool = False
 
 
 def fault_windows(lines: Iterable[str], grace: float = 0.0) -> list[tuple[float, float]]:
@@ -279,10 +284,12 @@ def fault_windows(lines: Iterable[str], grace: float = 0.0) -> list[tuple[float,
 
 
 def excused(failure: Failure, windows: list[tuple[float, float]]) -> bool:
-    """The documented fail-fast answer during a deliberate fault, and the client retried."""
+    """During a deliberate fault, and the client retried: the documented fail-fast answer
+    (503 with Retry-After), or an answer cut short by the kill of the process writing it
+    (after its headers were sent, neither nginx nor anything else can take it back)."""
+    fail_fast = failure.status == 503 and failure.retry_after
     return (
-        failure.status == 503
-        and failure.retry_after
+        (fail_fast or failure.cut)
         and failure.retried
         and any(start <= failure.at <= end for start, end in windows)
     )
@@ -350,7 +357,7 @@ class Client:
         """(status, body, Location); retries 502/503/504 and refused connections."""
         for attempt in range(RETRIES + 1):
             started = time.perf_counter()
-            status, body, note, wait, location = 0, b"", "", None, ""
+            status, body, note, wait, location, cut = 0, b"", "", None, "", False
             try:
                 with opener.open(req, timeout=self.args.timeout) as resp:
                     status, body = resp.status, resp.read()
@@ -361,11 +368,12 @@ class Client:
                 note = body[:160].decode("utf-8", "replace").replace("\n", " ")
             except Exception as exc:  # refused, reset, timed out: no answer
                 note = repr(exc)[:160]
+                cut = isinstance(exc, http.client.IncompleteRead)
             self.stats.record(kind, status, time.perf_counter() - started)
             if status < 500 and status != 0:
                 return status, body, location
             retry = status in (0, 502, 503, 504) and attempt < RETRIES
-            self.stats.fail(Failure(time.time(), kind, status, wait is not None, retry, note))
+            self.stats.fail(Failure(time.time(), kind, status, wait is not None, retry, note, cut))
             if not retry:
                 return status, body, location
             # A real client waits as told (capped), else backs off with jitter.
@@ -702,9 +710,10 @@ def run(args: argparse.Namespace) -> int:
         )
     print(f"acknowledged submissions: {client.acknowledged}; staff actions: {dict(stats.actions)}")
     excused_n = len(stats.failures) - len(failed)
+    cut_n = sum(1 for f in stats.failures if f.cut and excused(f, windows))
     print(
-        f"fail-fast 503 + Retry-After inside fault windows, retried: {excused_n}; "
-        f"failures: {len(failed) + stats.failures_dropped}"
+        f"inside fault windows, retried: fail-fast 503 + Retry-After {excused_n - cut_n}, "
+        f"answers cut by a kill {cut_n}; failures: {len(failed) + stats.failures_dropped}"
     )
     summary = {
         "requests": total,
@@ -712,7 +721,8 @@ def run(args: argparse.Namespace) -> int:
         "rate": round(total / elapsed, 1),
         "acknowledged": client.acknowledged,
         "actions": sum(stats.actions.values()),
-        "excused_503": excused_n,
+        "excused_503": excused_n - cut_n,
+        "excused_cut": cut_n,
         "failures": len(failed) + stats.failures_dropped,
         "p50_ms": {k: round(h.quantile(0.5) * 1000, 1) for k, h in sorted(stats.hist.items())},
         "p99_ms": {k: round(h.quantile(0.99) * 1000, 1) for k, h in sorted(stats.hist.items())},

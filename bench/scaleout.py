@@ -19,8 +19,9 @@ event, that no request failed with a 5xx, that both web processes served traffic
 reads reached the replica, and that the workers drained the queue.
 
 ``--faults`` kills -9 a web, a worker, crashes PostgreSQL (down 5 s) and kills the other
-web during the load; only the retried fail-fast 503 + Retry-After inside those windows is
-allowed; then every e-mail notice must have gone out once after de-duplication by
+web during the load; inside those windows only the retried fail-fast 503 + Retry-After,
+or a retried answer cut after its headers by the kill of the web writing it, is allowed;
+then every e-mail notice must have gone out once after de-duplication by
 Message-ID, every webhook delivery must have reached a receiver (de-duplicated by event
 id), and no automatic transition may have happened twice. The last line is PASS or FAIL,
 and so is the exit code (0/1).

@@ -138,8 +138,10 @@ def test_fault_windows_pair_starts_and_ends_and_keep_open_ones() -> None:
     assert len(windows) == 2
 
 
-def _failure(at: float, status: int = 503, ra: bool = True, retried: bool = True) -> object:
-    return load.Failure(at, "api_submit", status, ra, retried, "")
+def _failure(
+    at: float, status: int = 503, ra: bool = True, retried: bool = True, cut: bool = False
+) -> object:
+    return load.Failure(at, "api_submit", status, ra, retried, "", cut)
 
 
 @pytest.mark.parametrize(
@@ -152,9 +154,14 @@ def _failure(at: float, status: int = 503, ra: bool = True, retried: bool = True
         (_failure(105, ra=False), False),  # 503 without Retry-After
         (_failure(105, retried=False), False),  # the client gave up
         (_failure(105, status=0, ra=False), False),  # no answer at all
+        (_failure(105, status=0, ra=False, cut=True), True),  # cut by the kill, retried
+        (_failure(150, status=0, ra=False, cut=True), False),  # cut outside every fault
+        (_failure(105, status=0, ra=False, cut=True, retried=False), False),  # not retried
     ],
 )
-def test_excused_only_the_retried_fail_fast_503_inside_a_fault(failure: object, ok: bool) -> None:
+def test_excused_only_retried_fail_fast_or_cut_answers_inside_a_fault(
+    failure: object, ok: bool
+) -> None:
     assert load.excused(failure, [(100.0, 110.0)]) is ok
 
 
@@ -236,3 +243,41 @@ def test_run_refuses_other_hosts() -> None:
         load.main(["run", "--url", "http://10.0.0.1:8000", "--acks", "/dev/null"])
     args = load.build_parser().parse_args(["run", "--acks", "x", "--open311-key", "k"])
     assert args.api_key == "k"  # the old option name still works
+
+
+# -- answers cut short ---------------------------------------------------------------------
+def test_an_answer_cut_after_its_headers_is_told_from_no_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A loopback server that promises 100 bytes and closes after 10 (as a web process
+    killed while writing its answer), then refuses: the first is cut, the retries not."""
+    import argparse
+    import socket
+    import threading
+    import urllib.request
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+
+    def answer_once() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
+        conn.close()
+        server.close()  # later attempts are refused: no answer at all
+
+    thread = threading.Thread(target=answer_once)
+    thread.start()
+    monkeypatch.setattr(load.time, "sleep", lambda _s: None)
+    stats = load.Stats()
+    client = load.Client(f"http://127.0.0.1:{port}", argparse.Namespace(timeout=5), stats, None)
+    opener = urllib.request.build_opener()
+    status, _body, _loc = client._send(
+        "track", opener, urllib.request.Request(f"http://127.0.0.1:{port}/x")
+    )
+    thread.join()
+    assert status == 0
+    assert [f.cut for f in stats.failures] == [True] + [False] * load.RETRIES
+    assert "IncompleteRead" in stats.failures[0].note
