@@ -230,4 +230,4 @@ def test_the_agency_api_throttle_counts_with_the_same_windows(counter_cache: Any
     assert [Window("key:7").hit() for _ in range(3)] == [1, 2, 3]
     assert Window("key:7").count() == 3 and Window("key:8").count() == 0
     if hasattr(counter_cache, "hit_window"):  # the file cache: appended, not incr()
-        assert counter_cache.window_hits(Window("key:7").cache_key, Window("key:7").ends_at) == 3
+        assert counter_cache.window_hits(Window("key:7").key, Window("key:7").ends_at) == 3

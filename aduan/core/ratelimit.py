@@ -116,23 +116,35 @@ def window_hits(key: str, ends_at: float) -> int:
     return int(cache.get(key, 0))
 
 
-class Counter:
-    """One fixed window per rule and client; ``timer`` is replaceable in tests."""
+class FixedWindow:
+    """The current fixed window of ``seconds`` for ``name``: its key, when it resets and its
+    count (:func:`hit_window`); ``timer`` is replaceable in tests. The rate-limit rules
+    (:class:`Counter`) and the agency API's throttle (``aduan.integrations.auth.Window``)
+    are both windows of this kind."""
 
     timer: Callable[[], float] = staticmethod(time.time)
 
-    def __init__(self, rule: Rule, client: str) -> None:
+    def __init__(self, name: str, seconds: int) -> None:
         self.now = now = self.timer()
-        index = int(now // rule.window)
-        self.reset_in = max(1, math.ceil((index + 1) * rule.window - now))
-        self.key = f"aduan:rl:{rule.name}:{client}:{index}"
-        self.ends_at = (index + 1) * rule.window + 5  # kept 5 s past the window
+        index = int(now // seconds)
+        ends = (index + 1) * seconds
+        self.reset_in = max(1, math.ceil(ends - now))
+        self.key = f"{name}:{index}"
+        self.ends_at = ends + 5  # kept 5 s past the window
 
     def count(self) -> int:
         return window_hits(self.key, self.ends_at)
 
     def hit(self) -> int:
+        """Count one hit; returns the count in this window so far."""
         return hit_window(self.key, self.ends_at, self.now)
+
+
+class Counter(FixedWindow):
+    """One fixed window per rule and client."""
+
+    def __init__(self, rule: Rule, client: str) -> None:
+        super().__init__(f"aduan:rl:{rule.name}:{client}", rule.window)
 
 
 def client_address(request: HttpRequest) -> str:

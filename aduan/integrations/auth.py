@@ -15,8 +15,6 @@ window is used: cheap, and its ``Retry-After`` (the seconds to the window's end)
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -32,7 +30,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from aduan.core.api import API_PARSERS
-from aduan.core.ratelimit import hit_window, window_hits
+from aduan.core.ratelimit import FixedWindow
 from aduan.integrations.keys import key_authenticate
 from aduan.integrations.models import ApiKey, Scope
 
@@ -72,24 +70,11 @@ class RateLimited(exceptions.Throttled):
 # ---- fixed-window counters ----------------------------------------------------------------
 
 
-class Window:
-    """One fixed window of ``WINDOW_SECONDS`` per name; ``timer`` is replaceable in tests."""
-
-    timer: Callable[[], float] = staticmethod(time.time)
+class Window(FixedWindow):
+    """One fixed window of ``WINDOW_SECONDS`` per name."""
 
     def __init__(self, name: str) -> None:
-        self.now = now = self.timer()
-        self.index = int(now // WINDOW_SECONDS)
-        self.reset_in = (self.index + 1) * WINDOW_SECONDS - now
-        self.cache_key = f"aduan:rate:{name}:{self.index}"
-        self.ends_at = (self.index + 1) * WINDOW_SECONDS + 5  # kept 5 s past the window
-
-    def hit(self) -> int:
-        """Count one request; returns the count in this window so far."""
-        return hit_window(self.cache_key, self.ends_at, self.now)
-
-    def count(self) -> int:
-        return window_hits(self.cache_key, self.ends_at)
+        super().__init__(f"aduan:rate:{name}", WINDOW_SECONDS)
 
 
 def client_ip(request: HttpRequest) -> str:
