@@ -186,3 +186,12 @@ def test_a_first_statement_runs_with_the_insert(world: Any) -> None:
     assert Region.objects.get(code="32.73").name == "Bandung (2)" and second.pk is not None
     if connection.vendor == "postgresql":  # one statement: the update inside the insert
         assert prepared_runs('WITH "first" AS (UPDATE "regions_region"%') == 1
+
+
+def test_one_inserter_per_model_and_kind() -> None:
+    from aduan.core.prepared import insert_for
+
+    report = insert_for("reports.Report")
+    assert report is insert_for("reports.Report") and report.model is Report
+    ignoring = insert_for("reports.Report", ignore_conflicts=True)
+    assert ignoring is not report and ignoring.ignore_conflicts

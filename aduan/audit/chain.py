@@ -18,7 +18,6 @@ The serialisation below is a stored format: changing it breaks every existing ch
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import ipaddress
 import json
@@ -30,7 +29,7 @@ from typing import Any, ClassVar
 from django.db import connections, migrations, models, router, transaction
 
 from aduan.core.models import AppendOnlyModel
-from aduan.core.prepared import PreparedInsert
+from aduan.core.prepared import insert_for
 
 GENESIS = "0" * 64
 
@@ -198,19 +197,12 @@ def append_many(rows: list[Any], *, using: str | None = None) -> list[Any]:
             row.hash = prev = row_hash(spec, row, seq, prev)
         move_head: tuple[str, list[Any]] = (_head_sql(db)[1], [seq, prev, spec.name])
         if len(rows) == 1:  # the head moved by the insert's own statement on PostgreSQL
-            _inserter(spec.model_label)(rows[0], using=db, first=move_head)
+            insert_for(spec.model_label)(rows[0], using=db, first=move_head)
         else:  # one INSERT (the rows get their ids back), not the chained manager's
             models.QuerySet(model=model, using=db).bulk_create(rows)
             with connections[db].cursor() as cursor:
                 cursor.execute(*move_head)
     return rows
-
-
-@functools.cache
-def _inserter(model_label: str) -> PreparedInsert:
-    from django.apps import apps
-
-    return PreparedInsert(apps.get_model(model_label))
 
 
 def append(row: Any, *, using: str | None = None) -> Any:

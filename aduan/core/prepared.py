@@ -25,6 +25,7 @@ with ``max_prepared_statements``). SQLite's driver already keeps compiled statem
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -301,3 +302,12 @@ def _run(statement: Statement | None, using: str) -> None:
     if statement is not None:
         with transaction.mark_for_rollback_on_error(using), connections[using].cursor() as cursor:
             cursor.execute(*statement)
+
+
+@functools.cache
+def insert_for(model_label: str, *, ignore_conflicts: bool = False) -> PreparedInsert:
+    """This process's one :class:`PreparedInsert` of a model, by its label (e.g.
+    ``"reports.Report"``): its statements are written once, whoever inserts."""
+    from django.apps import apps
+
+    return PreparedInsert(apps.get_model(model_label), ignore_conflicts=ignore_conflicts)

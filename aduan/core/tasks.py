@@ -7,7 +7,6 @@ backends (Redis/RQ) cannot join the transaction, so they are enqueued after comm
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import django_tasks_db
@@ -16,7 +15,7 @@ from django_tasks import task_backends
 from django_tasks.base import Task
 from django_tasks_db.compat import normalize_json
 
-from aduan.core.prepared import PreparedInsert
+from aduan.core.prepared import insert_for
 
 
 def enqueue_atomic(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
@@ -33,7 +32,9 @@ class DatabaseBackend(django_tasks_db.DatabaseBackend):
     own (the same columns and values); its worker and results are unchanged."""
 
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
-        insert = _task_insert()
+        from django_tasks_db.models import DBTaskResult  # not before the app registry
+
+        insert = insert_for(DBTaskResult._meta.label)
         row = insert.model(
             id=self._get_id(),
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
@@ -45,10 +46,3 @@ class DatabaseBackend(django_tasks_db.DatabaseBackend):
         )
         insert(row, using=router.db_for_write(insert.model))
         return row
-
-
-@functools.cache
-def _task_insert() -> PreparedInsert:
-    from django_tasks_db.models import DBTaskResult  # not before the app registry
-
-    return PreparedInsert(DBTaskResult)

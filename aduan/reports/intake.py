@@ -16,7 +16,7 @@ from django.db import IntegrityError, router, transaction
 from django.utils import timezone, translation
 
 from aduan.agencies.models import Agency
-from aduan.core.prepared import PreparedInsert
+from aduan.core.prepared import insert_for
 from aduan.regions.models import District, Region
 from aduan.reports import hooks, lifecycle, tracking
 from aduan.reports.models import Category, Report, ReportEvent, Status
@@ -117,10 +117,6 @@ def report_submit(
     raise RuntimeError("could not allocate a unique tracking ID")
 
 
-# Every submission writes one report: its INSERT is written once (a ~40-column statement).
-_INSERT_REPORT = PreparedInsert(Report)
-
-
 class _TrackingIdClash(Exception):
     pass
 
@@ -142,7 +138,8 @@ def _write(fields: dict[str, Any], attachments: list[CleanFile], now: datetime) 
                 raise ExternalIdTaken(existing)
             try:
                 report = Report(tracking_id=tracking.new_tracking_id(), **fields)
-                _INSERT_REPORT(report, using=router.db_for_write(Report))
+                # Every submission writes one: its ~40-column INSERT is written once.
+                insert_for(Report._meta.label)(report, using=router.db_for_write(Report))
             except IntegrityError as exc:
                 if nested and not external:
                     raise  # no savepoint to retry from: the caller's transaction is spoilt

@@ -39,7 +39,7 @@ from django.db import connection, router, transaction
 from django.db.models import F, Field, Model, Q
 from django.utils import timezone
 
-from aduan.core.prepared import PreparedInsert
+from aduan.core.prepared import insert_for
 from aduan.reports.models import Report, ReportEvent
 from aduan.sla import calendar
 from aduan.stats import cache as stats_cache
@@ -315,9 +315,6 @@ def deferred() -> bool:
     return bool(getattr(settings, "ADUAN_STATS_DEFERRED", False))
 
 
-_MARK = PreparedInsert(PendingFact, ignore_conflicts=True)
-
-
 def on_events_recorded(events: list[ReportEvent]) -> None:
     """Hook subscriber: refresh the reports' facts and the rollups they count in — in the
     events' transaction, or (``ADUAN_STATS_DEFERRED``) mark the reports for :func:`drain`:
@@ -326,7 +323,8 @@ def on_events_recorded(events: list[ReportEvent]) -> None:
     ids = list(dict.fromkeys(event.report_id for event in events))
     if deferred():
         if len(ids) == 1:  # every submission: the statement written once
-            _MARK(PendingFact(report_id=ids[0]), using=router.db_for_write(PendingFact))
+            mark = insert_for(PendingFact._meta.label, ignore_conflicts=True)
+            mark(PendingFact(report_id=ids[0]), using=router.db_for_write(PendingFact))
         else:
             PendingFact.objects.bulk_create(
                 [PendingFact(report_id=pk) for pk in ids], ignore_conflicts=True
