@@ -183,6 +183,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
         log.close()
+        # Kept with the screenshots: a failed journey is read against the server's log.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(live.log, ARTIFACTS / "server.log")
 
 
 # ---- the browser -------------------------------------------------------------------------

@@ -90,6 +90,8 @@ def test_citizen_journeys_without_javascript(live: Live, make_context: Any, tmp_
     page.check("form[action$='/aksi/rate/'] input[name=rate-resolved][value='yes']")
     with page.expect_navigation():
         page.click("form[action$='/aksi/rate/'] button[type=submit]")
+    # Server-rendered: present once the navigation ended, or say what came instead.
+    assert page.locator(".reporter-actions").count() == 1, (page.url, page.inner_text("main")[:400])
     assert re.search(r"\b5\b", page.locator(".reporter-actions").inner_text())
 
     # The language switch is a plain form.
