@@ -27,8 +27,9 @@ The due phase WRITES: those reports are closed / rejected by the sweep, with the
 originals file restores ``auto_at`` of any report the sweep did not act upon.
 
 Time is split into the transitions themselves, the event appends (``append_many``) and,
-inside those, waiting for and holding the chain-head row lock (``_lock_head``): every
-event write in the system serialises on that row.
+inside those, waiting for and holding the chain-head row lock (``_lock_head``, or for a
+single row on PostgreSQL ``_append_one_statement``): every event write in the system
+serialises on that row.
 """
 
 from __future__ import annotations
@@ -156,7 +157,10 @@ def chain_hold(timers: Timers) -> Iterator[None]:
 
     from aduan.audit import chain
 
-    locking = chain._lock_head
+    # The head is taken by the locking read, or (one row on PostgreSQL) by the
+    # one-statement append.
+    names = ("_lock_head", "_append_one_statement")
+    originals = {name: getattr(chain, name) for name in names}
     since: list[float] = []
 
     def released() -> None:
@@ -164,20 +168,25 @@ def chain_hold(timers: Timers) -> Iterator[None]:
             timers.seconds[HOLD] += time.perf_counter() - since.pop()
             timers.calls[HOLD] += 1
 
-    def lock(*args: Any, **kwargs: Any) -> Any:
-        head = locking(*args, **kwargs)
-        if since and not connection.run_on_commit:
-            since.clear()  # the earlier holder rolled back: its callback is gone
-        if not since:
-            since.append(time.perf_counter())
-            transaction.on_commit(released)
-        return head
+    def taking(locking: Any) -> Any:
+        def lock(*args: Any, **kwargs: Any) -> Any:
+            head = locking(*args, **kwargs)
+            if since and not connection.run_on_commit:
+                since.clear()  # the earlier holder rolled back: its callback is gone
+            if not since:
+                since.append(time.perf_counter())
+                transaction.on_commit(released)
+            return head
 
-    chain._lock_head = lock
+        return lock
+
+    for name in names:
+        setattr(chain, name, taking(originals[name]))
     try:
         yield
     finally:
-        chain._lock_head = locking
+        for name in names:
+            setattr(chain, name, originals[name])
 
 
 # ---- the benchmark ------------------------------------------------------------------------

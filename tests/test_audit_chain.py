@@ -22,6 +22,7 @@ from aduan.audit.services import audit_record
 from aduan.reports.lifecycle import Actor, Change, transition
 from aduan.reports.models import ReportEvent
 from tests.factories import submit
+from tests.prepared_support import prepared_runs
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +304,46 @@ def test_hash_has_one_plain_index(db: Any, model: Any) -> None:
         found = connection.introspection.get_constraints(cursor, model._meta.db_table)
     on_hash = [name for name, c in found.items() if c["index"] and c["columns"] == ["hash"]]
     assert on_hash == [model._meta.indexes[-1].name]
+
+
+def test_postgresql_appends_one_row_in_one_statement(world: Any) -> None:
+    """The head is locked, numbered and hashed by the server in the insert's own
+    statement; the hash is the one Python computes, whatever the text holds."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite appends by a locking read, Python's hash and the insert")
+    from django.test.utils import CaptureQueriesContext
+
+    tricky = 'Kata "seq":-4611686018427387904, \\n baris\nbaru, ünïcödé 🚦 \u2028'
+    with CaptureQueriesContext(connection) as queries:
+        record = AuditRecord.objects.create(
+            action="view_identity", detail={"text": tricky}, created_at=timezone.now()
+        )
+    # One statement, prepared (Django logs no text for a server-bound statement).
+    assert len(queries.captured_queries) == 1
+    assert prepared_runs('WITH "first" AS (UPDATE "audit_chainhead"%') == 1
+    head = ChainHead.objects.get(name="audit")
+    assert (head.seq, head.hash, head.prev_hash) == (record.seq, record.hash, record.prev_hash)
+    stored = AuditRecord.objects.get(pk=record.pk)
+    assert stored.hash == chain.row_hash(chain.AUDIT, stored, stored.seq, stored.prev_hash)
+    event = submit(title=tricky, body=tricky).report.events.get()
+    assert event.hash == chain.row_hash(chain.EVENTS, event, event.seq, event.prev_hash)
+    assert all(result.ok for result in chain.verify_all())
+
+
+def test_an_append_recreates_a_missing_head() -> None:
+    # As after a test database's flush: no records, no head.
+    assert not AuditRecord.objects.exists()
+    ChainHead.objects.filter(name="audit").delete()
+    record = audit_record(actor=None, action="view_identity", detail={"after": "flush"})
+    head = ChainHead.objects.get(name="audit")
+    assert head.seq == record.seq and head.hash == record.hash
+
+
+def test_canonical_around_seq_is_canonical_without_the_position(world: Any) -> None:
+    record = AuditRecord(
+        action="view_identity",
+        detail={"seq": '"seq":-4611686018427387904'},
+        created_at=timezone.now(),
+    )
+    before, after = chain.canonical_around_seq(chain.AUDIT, record)
+    assert before + b"42" + after == chain.canonical(chain.AUDIT, record, 42)

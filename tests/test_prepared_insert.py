@@ -195,3 +195,53 @@ def test_one_inserter_per_model_and_kind() -> None:
     assert report is insert_for("reports.Report") and report.model is Report
     ignoring = insert_for("reports.Report", ignore_conflicts=True)
     assert ignoring is not report and ignoring.ignore_conflicts
+
+
+def test_values_taken_from_what_the_first_statement_returns(world: Any) -> None:
+    only_on_postgresql()
+    from aduan.regions.models import Region
+
+    report = _report("FROMFIRST1")
+    # The title and the public title come from the region the first statement renames.
+    rename = (
+        'UPDATE "regions_region" SET "name" = %s WHERE "code" = %s'
+        ' RETURNING "name" AS "title", "name" || %s AS "public_title"'
+    )
+    inserter = PreparedInsert(Report)
+    inserter(
+        report,
+        using="default",
+        first=(rename, ["Bandung Raya", "32.73", " (publik)"]),
+        from_first=("title", "public_title"),
+    )
+    assert (report.title, report.public_title) == ("Bandung Raya", "Bandung Raya (publik)")
+    stored = Report.objects.get(pk=report.pk)
+    assert (stored.title, stored.public_title, stored.tracking_id) == (
+        "Bandung Raya",
+        "Bandung Raya (publik)",
+        "FROMFIRST1",
+    )
+    assert Region.objects.get(code="32.73").name == "Bandung Raya"
+    # A first statement that returns no row: nothing inserted, the transaction usable.
+    from aduan.core.prepared import NothingInserted
+
+    missing = _report("FROMFIRST2")
+    with transaction.atomic():
+        with pytest.raises(NothingInserted):
+            inserter(
+                missing,
+                using="default",
+                first=(rename, ["Tidak ada", "99.99", ""]),
+                from_first=("title", "public_title"),
+            )
+        assert missing.pk is None and missing._state.adding
+        assert Report.objects.filter(tracking_id="FROMFIRST2").count() == 0  # still usable
+    with pytest.raises(ValueError, match="from_first"):
+        inserter(_report("FROMFIRST3"), using="default", from_first=("title",))
+    with pytest.raises(ValueError, match="from_first"):
+        inserter(
+            _report("FROMFIRST3"),
+            using="default",
+            first=(rename, ["X", "32.73", ""]),
+            from_first=("no_such_column",),
+        )

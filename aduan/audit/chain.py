@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 from django.db import connections, migrations, models, router, transaction
 
 from aduan.core.models import AppendOnlyModel
-from aduan.core.prepared import insert_for
+from aduan.core.prepared import NothingInserted, insert_for
 
 GENESIS = "0" * 64
 
@@ -108,6 +108,20 @@ def canonical(spec: ChainSpec, row: Any, seq: int) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_SEQ_MARK = -(2**62)
+
+
+def canonical_around_seq(spec: ChainSpec, row: Any) -> tuple[bytes, bytes]:
+    """:func:`canonical` without its position: the bytes before and after ``seq``'s
+    digits, for a database that numbers and hashes the row itself."""
+    whole = canonical(spec, row, _SEQ_MARK)
+    # The one unescaped "seq" key: a string value holding these bytes would be escaped.
+    before, found, after = whole.partition(b'"seq":%d' % _SEQ_MARK)
+    if not found:  # pragma: no cover - the serialisation above always writes the key
+        raise AssertionError("no seq in the canonical form")
+    return before + b'"seq":', after
+
+
 def row_hash(spec: ChainSpec, row: Any, seq: int, prev_hash: str) -> str:
     digest = hashlib.sha256()
     digest.update(prev_hash.encode("ascii"))
@@ -125,10 +139,10 @@ def _head_model() -> type[models.Model]:
     return ChainHead
 
 
-def _head_sql(using: str) -> tuple[str, str]:
-    """The head's locking read and its update, written once per database: every event
-    and audit record runs both, and compiling them through the ORM cost more than the
-    database's work."""
+def _head_sql(using: str) -> tuple[str, str, str]:
+    """The head's locking read, its update and (PostgreSQL) its one-statement advance,
+    written once per database: every event and audit record runs them, and compiling
+    them through the ORM cost more than the database's work."""
     sql = _HEAD_SQL.get(using)
     if sql is None:
         connection = connections[using]
@@ -137,32 +151,46 @@ def _head_sql(using: str) -> tuple[str, str]:
         # Quoted names from the model, never input: the values are parameters.
         table = quote(meta.db_table)
         columns = {f.name: quote(f.column) for f in meta.concrete_fields}
-        name, seq, hash_ = columns["name"], columns["seq"], columns["hash"]
+        name, seq, hash_, prev = (columns[c] for c in ("name", "seq", "hash", "prev_hash"))
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        # The row hash of :func:`row_hash`, computed by the server from the head it has
+        # just locked: SHA-256 of the previous hash, a newline and the canonical bytes
+        # with the new position's digits between the two parameters. SET reads the old
+        # row, so prev_hash gets the old hash and seq + 1 is the new position.
+        digest = (
+            f"encode(sha256(convert_to({hash_} || E'\\n', 'UTF8') || %s::bytea"
+            f" || convert_to(({seq} + 1)::text, 'UTF8') || %s::bytea), 'hex')"
+        )
         sql = _HEAD_SQL[using] = (
             f"SELECT {seq}, {hash_} FROM {table} WHERE {name} = %s{lock}",  # noqa: S608
-            f"UPDATE {table} SET {seq} = %s, {hash_} = %s WHERE {name} = %s",  # noqa: S608
+            f"UPDATE {table} SET {seq} = %s, {hash_} = %s, {prev} = %s WHERE {name} = %s",  # noqa: S608
+            f"UPDATE {table} SET {prev} = {hash_}, {seq} = {seq} + 1, {hash_} = {digest}"  # noqa: S608
+            f" WHERE {name} = %s RETURNING {seq}, {prev}, {hash_}",
         )
     return sql
 
 
-_HEAD_SQL: dict[str, tuple[str, str]] = {}
+_HEAD_SQL: dict[str, tuple[str, str, str]] = {}
+
+
+def _ensure_head(spec: ChainSpec, using: str) -> None:
+    """The head row exists from the migration; after a test flush it is recreated
+    (racing creators are harmless: the conflict is ignored and both then lock it)."""
+    head_model: Any = _head_model()
+    head_model._default_manager.db_manager(using).bulk_create(
+        [head_model(name=spec.name, seq=0, hash=GENESIS)], ignore_conflicts=True
+    )
 
 
 def _lock_head(spec: ChainSpec, using: str) -> tuple[int, str]:
     """The chain head's position and hash, locked until the surrounding transaction
     ends (SQLite has one writer at a time anyway)."""
-    select, _update = _head_sql(using)
+    select = _head_sql(using)[0]
     with connections[using].cursor() as cursor:
         cursor.execute(select, [spec.name])
         row = cursor.fetchone()
         if row is None:
-            # Exists from the migration; after a test flush it is recreated (racing
-            # creators are harmless: the conflict is ignored and both then lock the row).
-            head_model: Any = _head_model()
-            head_model._default_manager.db_manager(using).bulk_create(
-                [head_model(name=spec.name, seq=0, hash=GENESIS)], ignore_conflicts=True
-            )
+            _ensure_head(spec, using)
             cursor.execute(select, [spec.name])
             row = cursor.fetchone()
     return int(row[0]), str(row[1])
@@ -183,26 +211,49 @@ def append_many(rows: list[Any], *, using: str | None = None) -> list[Any]:
     model = type(rows[0])
     spec = _spec_for(model)
     db = using or router.db_for_write(model)
+    for row in rows:
+        if type(row) is not model:
+            raise TypeError("append_many takes rows of one model")
+        if row.pk is not None:
+            raise ValueError(f"{model.__name__} rows are append-only.")
     # No savepoint inside a caller's transaction (two round trips per append): a failed
     # append spoils that transaction, which its caller must then roll back anyway.
     with transaction.atomic(using=db, savepoint=False):
+        if len(rows) == 1 and connections[db].vendor == "postgresql":
+            _append_one_statement(spec, rows[0], db)
+            return rows
         seq, prev = _lock_head(spec, db)
+        before = prev
         for row in rows:
-            if type(row) is not model:
-                raise TypeError("append_many takes rows of one model")
-            if row.pk is not None:
-                raise ValueError(f"{model.__name__} rows are append-only.")
             seq += 1
             row.seq, row.prev_hash = seq, prev
-            row.hash = prev = row_hash(spec, row, seq, prev)
-        move_head: tuple[str, list[Any]] = (_head_sql(db)[1], [seq, prev, spec.name])
-        if len(rows) == 1:  # the head moved by the insert's own statement on PostgreSQL
+            before, prev = prev, row_hash(spec, row, seq, prev)
+            row.hash = prev
+        move_head: tuple[str, list[Any]] = (_head_sql(db)[1], [seq, prev, before, spec.name])
+        if len(rows) == 1:
             insert_for(spec.model_label)(rows[0], using=db, first=move_head)
         else:  # one INSERT (the rows get their ids back), not the chained manager's
             models.QuerySet(model=model, using=db).bulk_create(rows)
             with connections[db].cursor() as cursor:
                 cursor.execute(*move_head)
     return rows
+
+
+_CHAIN_COLUMNS = ("seq", "prev_hash", "hash")
+
+
+def _append_one_statement(spec: ChainSpec, row: Any, using: str) -> None:
+    """One row appended by one statement (PostgreSQL): the head is locked, numbered and
+    hashed by its own UPDATE, and the row is inserted from what that returns, so the
+    head stays locked only from this statement to the transaction's end."""
+    before, after = canonical_around_seq(spec, row)
+    advance = (_head_sql(using)[2], [before, after, spec.name])
+    insert = insert_for(spec.model_label)
+    try:
+        insert(row, using=using, first=advance, from_first=_CHAIN_COLUMNS)
+    except NothingInserted:  # no head (a flushed test database): made, then again
+        _ensure_head(spec, using)
+        insert(row, using=using, first=advance, from_first=_CHAIN_COLUMNS)
 
 
 def append(row: Any, *, using: str | None = None) -> Any:

@@ -23,6 +23,9 @@ class ChainHead(models.Model):
     name = models.CharField(max_length=20, primary_key=True)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    # The hash before the last append (what that row's ``prev_hash`` is): PostgreSQL's
+    # one-statement append reads it back from its own UPDATE, which returns new values.
+    prev_hash = models.CharField(max_length=64, default="", editable=False)
 
     def __str__(self) -> str:
         return f"{self.name}@{self.seq}"

@@ -190,35 +190,50 @@ class PreparedInsert:
             and set(meta.db_returning_fields) <= {meta.auto_field}
             and not any(hasattr(f, "get_placeholder") for f in self.fields)
         )
-        self._sql: dict[tuple[str, str], tuple[str, bool]] = {}
+        self._attnames = {f.column: f.attname for f in self.fields}
+        self._sql: dict[tuple[str, str, tuple[str, ...]], tuple[str, bool]] = {}
 
-    def _statement(self, alias: str, first: str = "") -> tuple[str, bool]:
+    def _statement(
+        self, alias: str, first: str = "", from_first: tuple[str, ...] = ()
+    ) -> tuple[str, bool]:
         """The SQL for ``alias``, and whether it returns the generated key. ``first``:
-        a statement to run by the same one (PostgreSQL's data-modifying ``WITH``)."""
-        found = self._sql.get((alias, first))
+        a statement to run by the same one (PostgreSQL's data-modifying ``WITH``);
+        ``from_first``: the columns whose values are what ``first`` returns (the row is
+        then inserted by ``INSERT … SELECT … FROM first``, and returns them too)."""
+        found = self._sql.get((alias, first, from_first))
         if found is None:
             connection = connections[alias]
             meta = self.model._meta
             ops = connection.ops
+            quote = ops.quote_name
             conflict = OnConflict.IGNORE if self.ignore_conflicts else None
-            columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
-            values = ", ".join(["%s"] * len(self.fields))
+            columns = ", ".join(quote(f.column) for f in self.fields)
+            values = ", ".join(
+                f"{quote('first')}.{quote(f.column)}" if f.column in from_first else "%s"
+                for f in self.fields
+            )
+            source = (
+                f"SELECT {values} FROM {quote('first')}"  # noqa: S608 - names and %s only
+                if from_first
+                else f"VALUES ({values})"
+            )
             suffix = ops.on_conflict_suffix_sql(self.fields, conflict, None, None)
             # Quoted names from the model, never input: the values are parameters.
             sql = (
-                f"{ops.insert_statement(on_conflict=conflict)} {ops.quote_name(meta.db_table)}"
-                f" ({columns}) VALUES ({values}) {suffix}"
+                f"{ops.insert_statement(on_conflict=conflict)} {quote(meta.db_table)}"
+                f" ({columns}) {source} {suffix}"
             ).rstrip()
             returns = (
                 meta.auto_field is not None
                 and not self.ignore_conflicts
                 and connection.features.can_return_columns_from_insert
             )
-            if returns:
-                sql += f" RETURNING {ops.quote_name(meta.pk.column)}"
+            if returns or from_first:
+                returned = [meta.pk.column] if returns else []
+                sql += " RETURNING " + ", ".join(quote(c) for c in [*returned, *from_first])
             if first:
-                sql = f"WITH {ops.quote_name('first')} AS ({first}) {sql}"
-            found = self._sql[(alias, first)] = (sql, returns)
+                sql = f"WITH {quote('first')} AS ({first}) {sql}"
+            found = self._sql[(alias, first, from_first)] = (sql, returns)
         return found
 
     def _django(self, obj: models.Model, using: str) -> None:
@@ -229,39 +244,72 @@ class PreparedInsert:
             models.Model.save_base(obj, using=using, force_insert=True)
 
     def _execute(
-        self, obj: models.Model, using: str, values: list[Any], first: Statement | None
+        self,
+        obj: models.Model,
+        using: str,
+        values: list[Any],
+        first: Statement | None,
+        from_first: tuple[str, ...],
     ) -> None:
         connection = connections[using]
         params = [
             f.get_db_prep_save(v, connection=connection)
             for f, v in zip(self.fields, values, strict=True)
+            if f.column not in from_first
         ]
         meta = self.model._meta
         # As save_base: a failed insert inside a transaction marks it for rollback.
         with transaction.mark_for_rollback_on_error(using), _cursor(using) as cursor:
             if first is not None and connection.vendor == "postgresql":
-                sql, returns = self._statement(using, first[0])
+                sql, returns = self._statement(using, first[0], from_first)
                 params = [*first[1], *params]
             else:
                 if first is not None:
                     cursor.execute(*first)
                 sql, returns = self._statement(using)
             cursor.execute(sql, params)
-            if returns:
-                setattr(obj, meta.pk.attname, cursor.fetchone()[0])
-            elif meta.auto_field is not None and not self.ignore_conflicts:
+            row = cursor.fetchone() if returns or from_first else None
+            if not returns and meta.auto_field is not None and not self.ignore_conflicts:
                 key = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
                 setattr(obj, meta.pk.attname, key)
+        if row is None:
+            if from_first:  # ``first`` returned no row, so none was inserted (no error)
+                raise NothingInserted(f"no {meta.label} row: the first statement found none")
+            return
+        if returns:
+            setattr(obj, meta.pk.attname, row[0])
+        for column, value in zip(from_first, row[int(returns) :], strict=True):
+            setattr(obj, self._attnames[column], value)
 
-    def __call__(self, obj: models.Model, *, using: str, first: Statement | None = None) -> None:
+    def __call__(
+        self,
+        obj: models.Model,
+        *,
+        using: str,
+        first: Statement | None = None,
+        from_first: tuple[str, ...] = (),
+    ) -> None:
         """Insert ``obj``; ``first`` (SQL and parameters, writing another table) runs in
-        the same transaction before it, on PostgreSQL in the same round trip."""
+        the same transaction before it, on PostgreSQL in the same round trip.
+        ``from_first`` (PostgreSQL only): columns whose values are the ones ``first``
+        returns under the same names, set on ``obj`` afterwards; if ``first`` returns no
+        row, nothing is inserted and :class:`NothingInserted` is raised."""
         if type(obj) is not self.model:
             raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
         if not obj._state.adding:
             raise ValueError("PreparedInsert writes new rows only")
         meta = self.model._meta
+        if from_first and (
+            first is None
+            or connections[using].vendor != "postgresql"
+            or not set(from_first) <= set(self._attnames)
+        ):
+            raise ValueError(
+                "from_first takes columns of this model, after a first statement, on PostgreSQL"
+            )
         if not self.plain or (meta.auto_field is not None and obj.pk is not None):
+            if from_first:
+                raise ValueError(f"{meta.label} cannot take values from a first statement")
             _run(first, using)
             self._django(obj, using)
             return
@@ -273,6 +321,8 @@ class PreparedInsert:
             )
         values = [f.pre_save(obj, True) for f in self.fields]
         if any(hasattr(v, "resolve_expression") for v in values):
+            if from_first:
+                raise ValueError(f"{meta.label} cannot take values from a first statement")
             _run(first, using)
             if not saving:
                 self._django(obj, using)
@@ -281,7 +331,7 @@ class PreparedInsert:
             with transaction.mark_for_rollback_on_error(using):
                 obj._save_table(cls=self.model, force_insert=True, using=using)  # type: ignore[attr-defined]
         else:
-            self._execute(obj, using, values, first)
+            self._execute(obj, using, values, first, from_first)
         obj._state.adding = False
         obj._state.db = using
         if saving:
@@ -296,6 +346,10 @@ class PreparedInsert:
 
 
 Statement = tuple[str, Sequence[Any]]
+
+
+class NothingInserted(LookupError):
+    """A :class:`PreparedInsert` whose first statement returned no row inserted none."""
 
 
 def _run(statement: Statement | None, using: str) -> None:
