@@ -41,6 +41,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
@@ -1102,45 +1103,134 @@ class Sink:
 
 
 @contextmanager
-def pg_deferred_indexes(log: Callable[[str], None]) -> Iterator[None]:
-    """Drop the secondary indexes and foreign keys of the bulk tables; rebuild them after
-    (also after a failure, so the schema is never left without them)."""
+def pg_deferred_indexes(log: Callable[[str], None], workers: int = 1) -> Iterator[None]:
+    """Drop the secondary indexes, unique constraints and foreign keys of the bulk tables;
+    rebuild them after (also after a failure, so the schema is never left without them).
+
+    The rebuild runs on ``workers`` connections at once, the largest tables' first: index
+    builds share their table (``CREATE INDEX`` takes a SHARE lock); a unique constraint
+    takes its index, built beside the others, by ``ADD CONSTRAINT … USING INDEX``; a
+    foreign key is added ``NOT VALID`` (no scan) and then validated, which takes a lock
+    that only another validation of the same table waits for. The result is the schema
+    as it was, every constraint validated."""
     tables = [m._meta.db_table for m in BULK_TABLES]
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+            """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid),
+                      c.contype, pg_get_indexdef(c.conindid)
                FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY(%s)
                AND c.contype IN ('f', 'u') ORDER BY c.contype DESC, c.conname""",
             [tables],
         )
         constraints = cursor.fetchall()
         cursor.execute(
-            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            """SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text,
+                      pg_get_indexdef(i.indexrelid)
                FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)
                AND NOT i.indisprimary
                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-               ORDER BY 1""",
+               ORDER BY 2""",
             [tables],
         )
         indexes = cursor.fetchall()
-        for table, name, _definition in constraints:
+        for table, name, *_rest in constraints:
             cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-        for name, _definition in indexes:
+        for _table, name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            total = len(indexes) + len(constraints)
-            for done, (_name, definition) in enumerate(indexes, start=1):
-                t0 = time.perf_counter()
-                cursor.execute(definition)
-                log(f"  index {done}/{total} ({time.perf_counter() - t0:.0f} s): {definition[:90]}")
-            for done, (table, name, definition) in enumerate(constraints, start=len(indexes) + 1):
-                t0 = time.perf_counter()
-                cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
-                log(f"  constraint {done}/{total} ({time.perf_counter() - t0:.0f} s): {name}")
+        _rebuild(log, workers, indexes, constraints)
+
+
+def _rebuild(
+    log: Callable[[str], None],
+    workers: int,
+    indexes: list[tuple[str, str, str]],
+    constraints: list[tuple[str, str, str, str, str]],
+) -> None:
+    unique = [c for c in constraints if c[3] == "u"]
+    foreign = [c for c in constraints if c[3] == "f"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.oid::regclass::text, pg_relation_size(c.oid) FROM pg_class c"
+            " WHERE c.oid::regclass::text = ANY(%s)",
+            [sorted({t for t, *_rest in constraints} | {t for t, *_rest in indexes})],
+        )
+        rows = dict(cursor.fetchall())
+    total = len(indexes) + len(constraints)
+    # Largest tables first: the longest builds start at once, the short ones fill in.
+    builds = [(t, d, d) for t, _n, d in indexes] + [
+        (t, d, f"{n} (unique)") for t, n, _d, _k, d in unique
+    ]
+    builds.sort(key=lambda job: -rows.get(job[0], 0))
+    run_together(log, workers, [(d, label) for _t, d, label in builds], first=0, total=total)
+    with connection.cursor() as cursor:
+        for table, name, _definition, _kind, _index in unique:
+            cursor.execute(
+                f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" UNIQUE USING INDEX "{name}"'
+            )
+        for table, name, definition, _kind, _index in foreign:
+            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition} NOT VALID')
+    validations = sorted(foreign, key=lambda c: -rows.get(c[0], 0))
+    run_together(
+        log,
+        workers,
+        [(f'ALTER TABLE "{t}" VALIDATE CONSTRAINT "{n}"', n) for t, n, *_rest in validations],
+        first=len(builds),
+        total=total,
+    )
+
+
+def run_together(
+    log: Callable[[str], None],
+    workers: int,
+    statements: list[tuple[str, str]],
+    *,
+    first: int = 0,
+    total: int = 0,
+) -> None:
+    """Run ``(sql, label)`` statements on up to ``workers`` connections of their own, in
+    order of start; each logged with its time. All run even if one fails; the first
+    failure is raised after."""
+    pending = list(reversed(statements))
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+    done = [first]
+
+    def work() -> None:
+        from django.db import connections
+
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '1GB'")
+                while True:
+                    with lock:
+                        if not pending:
+                            return
+                        sql, label = pending.pop()
+                    t0 = time.perf_counter()
+                    try:
+                        cursor.execute(sql)
+                    except Exception as exc:
+                        with lock:
+                            failures.append(exc)
+                        log(f"  FAILED {label[:90]}: {exc}")
+                        continue
+                    with lock:
+                        done[0] += 1
+                        took = time.perf_counter() - t0
+                        log(f"  {done[0]}/{total or len(statements)} ({took:.0f} s): {label[:90]}")
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=work) for _ in range(max(1, min(workers, len(statements))))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
 
 
 class Progress:
@@ -1205,7 +1295,7 @@ def bulk_seed(
     events_total = open_reports = 0
     with ExitStack() as stack:
         if pg:
-            stack.enter_context(pg_deferred_indexes(log))
+            stack.enter_context(pg_deferred_indexes(log, workers))
         else:
             stack.enter_context(transaction.atomic())
         made = stack.enter_context(
