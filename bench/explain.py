@@ -147,8 +147,15 @@ def capture(run: Callable[[], Any]) -> tuple[list[dict[str, str]], Any]:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    from unittest import mock
+
+    from django.db import connections
+
+    # A statement bound on the server (aduan.core.prepared) is logged without its text:
+    # here it runs through Django's own cursor, so its SQL can be read and explained.
     with (
         override_settings(CACHES=dummy, STORAGES=storages),
+        mock.patch("aduan.core.prepared._cursor", lambda alias: connections[alias].cursor()),
         CaptureQueriesContext(connection) as ctx,
     ):
         out = run()
