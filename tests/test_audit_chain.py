@@ -314,13 +314,17 @@ def test_postgresql_appends_one_row_in_one_statement(world: Any) -> None:
     from django.test.utils import CaptureQueriesContext
 
     tricky = 'Kata "seq":-4611686018427387904, \\n baris\nbaru, ünïcödé 🚦 \u2028'
+    # The head exists (a flushed test database has none: the first append makes it).
+    audit_record(actor=None, action="view_identity", detail={"first": True})
+    one_statement = 'WITH "first" AS (UPDATE "audit_chainhead"%'
+    runs = prepared_runs(one_statement)
     with CaptureQueriesContext(connection) as queries:
         record = AuditRecord.objects.create(
             action="view_identity", detail={"text": tricky}, created_at=timezone.now()
         )
     # One statement, prepared (Django logs no text for a server-bound statement).
     assert len(queries.captured_queries) == 1
-    assert prepared_runs('WITH "first" AS (UPDATE "audit_chainhead"%') == 1
+    assert prepared_runs(one_statement) == runs + 1
     head = ChainHead.objects.get(name="audit")
     assert (head.seq, head.hash, head.prev_hash) == (record.seq, record.hash, record.prev_hash)
     stored = AuditRecord.objects.get(pk=record.pk)
