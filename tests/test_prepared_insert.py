@@ -172,20 +172,25 @@ def test_ignoring_conflicts_as_bulk_create_does(world: Any) -> None:
     ]
 
 
-def test_a_first_statement_runs_with_the_insert(world: Any) -> None:
-    from aduan.regions.models import Region
-
+def test_a_first_statement_needs_columns_taken_from_it(world: Any) -> None:
+    """``first`` exists to feed the insert (the chain head's append): alone, with a value
+    Django must compile, or on SQLite it is refused before anything is written."""
     inserter = PreparedInsert(Report)
-    rename = 'UPDATE "regions_region" SET "name" = %s WHERE "code" = %s'
-    inserter(_report("FIRSTSTMT1"), using="default", first=(rename, ["Bandung (1)", "32.73"]))
-    assert Region.objects.get(code="32.73").name == "Bandung (1)"
-    assert Report.objects.filter(tracking_id="FIRSTSTMT1").exists()
-    # Through Django's own insert too (a value that is an expression).
-    second = _report("FIRSTSTMT2", submitted_at=Now())
-    inserter(second, using="default", first=(rename, ["Bandung (2)", "32.73"]))
-    assert Region.objects.get(code="32.73").name == "Bandung (2)" and second.pk is not None
-    if connection.vendor == "postgresql":  # one statement: the update inside the insert
-        assert prepared_runs('WITH "first" AS (UPDATE "regions_region"%') == 1
+    rename = ('UPDATE "regions_region" SET "name" = %s WHERE "code" = %s RETURNING "name"', [])
+    with pytest.raises(ValueError, match="go together"):
+        inserter(_report("FIRSTSTMT1"), using="default", first=rename)
+    if connection.vendor != "postgresql":
+        with pytest.raises(ValueError, match="on PostgreSQL"):
+            inserter(_report("FIRSTSTMT2"), using="default", first=rename, from_first=("title",))
+    else:
+        with pytest.raises(ValueError, match="cannot take values"):
+            inserter(
+                _report("FIRSTSTMT2", submitted_at=Now()),
+                using="default",
+                first=rename,
+                from_first=("title",),
+            )
+    assert not Report.objects.filter(tracking_id__startswith="FIRSTSTMT").exists()
 
 
 def test_one_inserter_per_model_and_kind() -> None:

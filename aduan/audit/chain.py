@@ -223,19 +223,18 @@ def append_many(rows: list[Any], *, using: str | None = None) -> list[Any]:
             _append_one_statement(spec, rows[0], db)
             return rows
         seq, prev = _lock_head(spec, db)
-        before = prev
+        last_prev = prev
         for row in rows:
             seq += 1
             row.seq, row.prev_hash = seq, prev
-            before, prev = prev, row_hash(spec, row, seq, prev)
+            last_prev, prev = prev, row_hash(spec, row, seq, prev)
             row.hash = prev
-        move_head: tuple[str, list[Any]] = (_head_sql(db)[1], [seq, prev, before, spec.name])
         if len(rows) == 1:
-            insert_for(spec.model_label)(rows[0], using=db, first=move_head)
+            insert_for(spec.model_label)(rows[0], using=db)
         else:  # one INSERT (the rows get their ids back), not the chained manager's
             models.QuerySet(model=model, using=db).bulk_create(rows)
-            with connections[db].cursor() as cursor:
-                cursor.execute(*move_head)
+        with connections[db].cursor() as cursor:
+            cursor.execute(_head_sql(db)[1], [seq, prev, last_prev, spec.name])
     return rows
 
 

@@ -258,15 +258,13 @@ class PreparedInsert:
             if f.column not in from_first
         ]
         meta = self.model._meta
+        if first is not None:
+            sql, returns = self._statement(using, first[0], from_first)
+            params = [*first[1], *params]
+        else:
+            sql, returns = self._statement(using)
         # As save_base: a failed insert inside a transaction marks it for rollback.
         with transaction.mark_for_rollback_on_error(using), _cursor(using) as cursor:
-            if first is not None and connection.vendor == "postgresql":
-                sql, returns = self._statement(using, first[0], from_first)
-                params = [*first[1], *params]
-            else:
-                if first is not None:
-                    cursor.execute(*first)
-                sql, returns = self._statement(using)
             cursor.execute(sql, params)
             row = cursor.fetchone() if returns or from_first else None
             if not returns and meta.auto_field is not None and not self.ignore_conflicts:
@@ -289,28 +287,29 @@ class PreparedInsert:
         first: Statement | None = None,
         from_first: tuple[str, ...] = (),
     ) -> None:
-        """Insert ``obj``; ``first`` (SQL and parameters, writing another table) runs in
-        the same transaction before it, on PostgreSQL in the same round trip.
-        ``from_first`` (PostgreSQL only): columns whose values are the ones ``first``
-        returns under the same names, set on ``obj`` afterwards; if ``first`` returns no
-        row, nothing is inserted and :class:`NothingInserted` is raised."""
+        """Insert ``obj``. On PostgreSQL, ``first`` (SQL and parameters, writing another
+        table and returning one row) runs in the same statement, and ``from_first`` names
+        the columns whose values are the ones it returns under the same names (set on
+        ``obj`` afterwards); if ``first`` returns no row, nothing is inserted and
+        :class:`NothingInserted` is raised."""
         if type(obj) is not self.model:
             raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
         if not obj._state.adding:
             raise ValueError("PreparedInsert writes new rows only")
         meta = self.model._meta
-        if from_first and (
+        if (first is not None or from_first) and (
             first is None
+            or not from_first
             or connections[using].vendor != "postgresql"
             or not set(from_first) <= set(self._attnames)
         ):
             raise ValueError(
-                "from_first takes columns of this model, after a first statement, on PostgreSQL"
+                "first and from_first go together: a statement, then columns of this model"
+                " it returns, on PostgreSQL"
             )
         if not self.plain or (meta.auto_field is not None and obj.pk is not None):
-            if from_first:
+            if first is not None:
                 raise ValueError(f"{meta.label} cannot take values from a first statement")
-            _run(first, using)
             self._django(obj, using)
             return
         obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
@@ -321,9 +320,8 @@ class PreparedInsert:
             )
         values = [f.pre_save(obj, True) for f in self.fields]
         if any(hasattr(v, "resolve_expression") for v in values):
-            if from_first:
+            if first is not None:
                 raise ValueError(f"{meta.label} cannot take values from a first statement")
-            _run(first, using)
             if not saving:
                 self._django(obj, using)
                 return
@@ -350,12 +348,6 @@ Statement = tuple[str, Sequence[Any]]
 
 class NothingInserted(LookupError):
     """A :class:`PreparedInsert` whose first statement returned no row inserted none."""
-
-
-def _run(statement: Statement | None, using: str) -> None:
-    if statement is not None:
-        with transaction.mark_for_rollback_on_error(using), connections[using].cursor() as cursor:
-            cursor.execute(*statement)
 
 
 @functools.cache
