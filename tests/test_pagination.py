@@ -57,6 +57,27 @@ def test_desk_queue_says_more_than_the_cap(world: Any, client: Any, monkeypatch:
 
 
 @pytest.mark.django_db
+def test_pages_show_what_rows_makes_of_their_own_rows_only(world: Any) -> None:
+    public_reports(7)
+    rows = Report.objects.order_by("-submitted_at", "-id")
+    expected = list(rows.values_list("tracking_id", "status"))
+    shown: list[Any] = []
+
+    def show(queryset: Any) -> Any:
+        shown.append(queryset)
+        return queryset.values_list("tracking_id", "status")
+
+    paginator = CappedPaginator(rows, 3, rows=show)
+    first = paginator.page(1)
+    assert shown == []  # the first page's rows are built when read, not before
+    assert list(first.object_list) == expected[:3]
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.page(3).object_list == expected[6:]
+    # Keys over the plain rows, then only the page's rows by key with what ``rows`` adds.
+    assert len(queries) == 2 and "IN (" in queries[1]["sql"].upper()
+
+
+@pytest.mark.django_db
 def test_later_pages_read_keys_first_and_keep_order_and_orphans(world: Any) -> None:
     public_reports(7)
     rows = Report.objects.select_related("agency").order_by("-submitted_at", "-id")

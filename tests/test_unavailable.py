@@ -46,7 +46,7 @@ def test_other_failures_stay_500(monkeypatch: pytest.MonkeyPatch, client: Any) -
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(selectors, "public_list_page_rows", broken)  # what /laporan/ reads
+    monkeypatch.setattr(selectors, "public_list_matching", broken)  # what /laporan/ reads
     client.raise_request_exception = False
     response = client.get("/laporan/")
     assert response.status_code == 500

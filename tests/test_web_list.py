@@ -231,3 +231,23 @@ def test_rows_show_what_the_report_and_its_links_say(client: Any, world: Any) ->
                 assert row["reporters"] == 0  # nobody else reported it
                 assert f"<dt>{received_label}</dt><dd>{day}</dd>" in html
                 assert f"<dd>{report.agency.name}</dd>" in html
+
+
+def test_the_first_page_reads_its_rows_anew_on_every_view(client: Any, world: Any) -> None:
+    """The first page's SQL is compiled once per filter and kept; its rows never are. A
+    report made confidential, or closed, shows so on the very next view."""
+    secret = published(world, title="Akan dirahasiakan", category=world.category_health)
+    closing = published(world, title="Akan selesai", category=world.category_health)
+    filtered = {"category": world.category_health.code}
+    for query in ({}, filtered):
+        assert listed_ids(client.get(URL, query)) == {secret.tracking_id, closing.tracking_id}
+    Report.objects.filter(pk=secret.pk).update(is_confidential=True)
+    Report.objects.filter(pk=closing.pk).update(status="closed")
+    for query in ({}, filtered):
+        response = client.get(URL, query)
+        html = response.content.decode()
+        assert listed_ids(response) == {closing.tracking_id}
+        assert "Akan dirahasiakan" not in html and secret.tracking_id not in html
+        assert "status-closed" in html
+    newer = published(world, title="Baru", category=world.category_health)
+    assert newer.tracking_id in listed_ids(client.get(URL, filtered))

@@ -21,13 +21,18 @@ five-table join that planning (~1.1 ms) cost ten times its execution. Connection
 persistent (``CONN_MAX_AGE``), so each web thread plans each shape once. A connection
 pooler in transaction mode must support prepared statements (PgBouncer 1.21 and later
 with ``max_prepared_statements``). SQLite's driver already keeps compiled statements.
+
+:class:`PreparedRows` does the same for ``values_list()`` querysets whose parameters
+never change, such as the public list's first page for each filter: the caller names the
+query by a key, and its SQL is compiled on the first call with that key only.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 import psycopg
@@ -35,7 +40,11 @@ from django.db import connections, models, router, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import signals
 from django.db.models.constants import OnConflict
-from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -119,6 +128,63 @@ class PreparedQuery(Generic[M]):
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         return _instances(compiled, alias, rows)
+
+
+class PreparedRows:
+    """The tuples of ``values_list()`` querysets, each compiled once per key.
+
+    ``rows(key, build)`` returns ``list(build())``. The first call with a key compiles
+    the queryset ``build`` returns; later calls with that key run the same SQL and
+    parameters again without calling ``build`` (on PostgreSQL as a statement prepared on
+    the server). Unlike :class:`PreparedQuery`, no parameter changes: the key must name
+    everything the SQL depends on, so it takes annotations, joined columns and slices.
+    Only the SQL is kept, never a result, so each call reads the rows as they are now.
+    The least recently used of ``size`` keys per thread and database alias is dropped.
+    """
+
+    def __init__(self, model: type[models.Model], *, size: int = 64) -> None:
+        self.model = model
+        self.size = size
+        self._local = threading.local()
+
+    def __call__(
+        self, key: Hashable, build: Callable[[], models.QuerySet[Any]]
+    ) -> list[tuple[Any, ...]]:
+        alias = router.db_for_read(self.model)
+        by_alias: dict[str, OrderedDict[Hashable, _CompiledRows]]
+        by_alias = self._local.__dict__.setdefault("by_alias", {})
+        compiled_by_key = by_alias.setdefault(alias, OrderedDict())
+        compiled = compiled_by_key.get(key)
+        if compiled is None:
+            compiled = compiled_by_key[key] = _CompiledRows(build(), self.model, alias)
+            while len(compiled_by_key) > self.size:
+                compiled_by_key.popitem(last=False)
+        else:
+            compiled_by_key.move_to_end(key)
+        with _cursor(alias) as cursor:
+            cursor.execute(compiled.sql, compiled.params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        return [tuple(row) for row in rows]
+
+
+class _CompiledRows:
+    def __init__(self, queryset: models.QuerySet[Any], model: type[models.Model], alias: str):
+        if queryset.model is not model:
+            raise TypeError(f"the queryset is of {queryset.model}, not {model}")
+        if (
+            queryset._iterable_class is not ValuesListIterable or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        ):
+            raise TypeError("PreparedRows takes values_list() querysets (not flat or named)")
+        # Django's ValuesListIterable returns the compiler's rows as they are: so does this.
+        compiler = queryset.query.get_compiler(using=alias)
+        self.sql, params = compiler.as_sql()
+        if compiler.has_extra_select:
+            raise TypeError("PreparedRows cannot drop extra select columns")
+        self.params = tuple(params)
+        self.compiler = compiler
+        self.converters = compiler.get_converters([s[0] for s in compiler.select])
 
 
 def _cursor(alias: str) -> CursorWrapper:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from aduan.core.pagination import CappedPaginator
 from aduan.reports import selectors
 from aduan.reports.forms import PublicListForm
-from aduan.reports.models import STATUS_LABELS, Report
+from aduan.reports.models import STATUS_LABELS
 
 PAGE_SIZE = 20
 
@@ -30,11 +30,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # invalid filters are dropped and explained, never an error page
         notes += form.ignored_messages()
     filters = form.filters() if form.is_bound else selectors.PublicListFilter()
-    reports = selectors.public_list_page_rows(filters=filters)
     requested = request.GET.get("page", "")
     # get_page() answers a bad or too large page number with the first/last page.
-    paginator = CappedPaginator(reports, PAGE_SIZE, cache_key=filters.cache_key())
+    paginator = CappedPaginator(
+        selectors.public_list_matching(filters=filters),
+        PAGE_SIZE,
+        cache_key=filters.cache_key(),
+        rows=selectors.public_list_shown,
+    )
     page = paginator.get_page(requested)
+    values: Iterable[tuple[Any, ...]]
+    if page.number == 1:
+        values = selectors.public_list_first_page(filters=filters, size=PAGE_SIZE)
+    else:
+        values = page.object_list  # its keys, then its rows (CappedPaginator)
     if requested and requested != str(page.number):
         notes.append(
             _("Halaman “%(page)s” tidak ada; ditampilkan halaman %(number)s.")
@@ -43,7 +52,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": list_rows(page.object_list),
+        "rows": list_rows(values),
         "notes": notes,
         "filtered": filters != selectors.PublicListFilter(),
     }
@@ -65,29 +74,28 @@ class ListRow(TypedDict):
 _ID_MARK = "TRACKINGIDMARK"
 
 
-def list_rows(reports: Iterable[Report]) -> list[ListRow]:
-    """The page's rows as plain values. The template reads a dict's key at once, where a
-    model's attribute costs it a failed item lookup first; the tracking URL is reversed,
-    the status labels translated and each day formatted once per page, not per row."""
+def list_rows(values: Iterable[tuple[Any, ...]]) -> list[ListRow]:
+    """The page's rows (``selectors.LIST_ROW`` tuples) as the template's plain values. The
+    template reads a dict's key at once, where a model's attribute costs it a failed item
+    lookup first; the tracking URL is reversed, the status labels translated and each day
+    formatted once per page, not per row."""
     head, _mark, tail = reverse("reports:track", args=[_ID_MARK]).rpartition(_ID_MARK)
     labels = {value: str(label) for value, label in STATUS_LABELS.items()}
     days: dict[date, str] = {}
     rows: list[ListRow] = []
-    for report in reports:
-        day = timezone.localtime(report.submitted_at).date()
+    for tracking_id, title, status, submitted_at, agency, region, merged in values:
+        day = timezone.localtime(submitted_at).date()
         received = days.get(day)
         if received is None:
             received = days[day] = date_format(day, "j F Y")
-        merged = getattr(report, "merged_count", 0)
-        agency, region = report.agency, report.region
         rows.append(
             {
-                "url": f"{head}{report.tracking_id}{tail}",
-                "title": report.public_title,
-                "status": report.status,
-                "status_label": labels.get(report.status, report.status),
-                "agency": agency.name if agency is not None else "",
-                "region": region.name if region is not None else "",
+                "url": f"{head}{tracking_id}{tail}",
+                "title": title,
+                "status": status,
+                "status_label": labels.get(status, status),
+                "agency": agency or "",
+                "region": region or "",
                 "received": received,
                 "reporters": merged + 1 if merged else 0,
             }
