@@ -182,3 +182,45 @@ def test_command_line() -> None:
 def test_workers_must_be_positive() -> None:
     with pytest.raises(CommandError, match="--workers"):
         call_command("seed", "--demo", "--bulk", "--reports", "5", "--workers", "0")
+
+
+def test_no_rebuild_step_starts_while_a_running_one_would_hold_it_up() -> None:
+    from aduan.demo.bulk import SHARE, VALIDATE, Job, next_job
+
+    events_a = Job("a", "a", table="events", mode=SHARE)
+    events_b = Job("b", "b", table="events", mode=SHARE)
+    events_fk1 = Job("v1", "v1", table="events", mode=VALIDATE)
+    events_fk2 = Job("v2", "v2", table="events", mode=VALIDATE)
+    reports_a = Job("r", "r", table="reports", mode=SHARE)
+    reports_fk = Job("rv", "rv", table="reports", mode=VALIDATE)
+    # Builds of one table share it; a validation is alone on its table.
+    assert next_job([events_b], [events_a]) is events_b
+    assert next_job([events_fk1], [events_a]) is None
+    assert next_job([events_a], [events_fk1]) is None
+    assert next_job([events_fk2], [events_fk1]) is None
+    # The first pending job that fits is taken: another table's work goes beside.
+    assert next_job([events_fk2, reports_a, reports_fk], [events_fk1]) is reports_a
+    assert next_job([events_fk2, reports_fk], [events_fk1, reports_a]) is None
+    assert next_job([events_fk1, reports_a], []) is events_fk1
+
+
+def test_every_rebuild_step_runs_and_a_failure_is_raised_after() -> None:
+    from django.db import connection
+
+    from aduan.demo.bulk import SHARE, VALIDATE, Job, run_together
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the rebuild runs on PostgreSQL only")
+    lines: list[str] = []
+    jobs = [
+        Job("SELECT pg_sleep(0.05)", "build 1", table="t", mode=SHARE),
+        Job("SELECT pg_sleep(0.05)", "build 2", table="t", mode=SHARE),
+        Job("SELECT pg_sleep(0.05)", "check 1", table="t", mode=VALIDATE),
+        Job("SELECT no_such_function()", "broken", table="u", mode=VALIDATE),
+        Job("SELECT pg_sleep(0.05)", "build 3", table="u", mode=SHARE),
+    ]
+    with pytest.raises(Exception, match="no_such_function"):
+        run_together(lines.append, 2, jobs)
+    finished = sorted(line.rsplit(": ", 1)[1] for line in lines if "FAILED" not in line)
+    assert finished == ["build 1", "build 2", "build 3", "check 1"]
+    assert any("FAILED broken" in line for line in lines)

@@ -43,7 +43,7 @@ import random
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -1107,12 +1107,14 @@ def pg_deferred_indexes(log: Callable[[str], None], workers: int = 1) -> Iterato
     """Drop the secondary indexes, unique constraints and foreign keys of the bulk tables;
     rebuild them after (also after a failure, so the schema is never left without them).
 
-    The rebuild runs on ``workers`` connections at once, the largest tables' first: index
-    builds share their table (``CREATE INDEX`` takes a SHARE lock); a unique constraint
-    takes its index, built beside the others, by ``ADD CONSTRAINT … USING INDEX``; a
-    foreign key is added ``NOT VALID`` (no scan) and then validated, which takes a lock
-    that only another validation of the same table waits for. The result is the schema
-    as it was, every constraint validated."""
+    The rebuild runs on ``workers`` connections at once, the largest tables' first: the
+    foreign keys are added ``NOT VALID`` (no scan) before anything else; index builds
+    share their table (``CREATE INDEX`` takes a SHARE lock); a foreign key's validation
+    waits for its table's builds and other validations only, so it runs beside the next
+    table's builds; a unique constraint takes its index, built beside the others, by
+    ``ADD CONSTRAINT … USING INDEX`` at the end. No step is started while a running one
+    would make it wait. The result is the schema as it was, every constraint
+    validated."""
     tables = [m._meta.db_table for m in BULK_TABLES]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -1158,45 +1160,76 @@ def _rebuild(
             [sorted({t for t, *_rest in constraints} | {t for t, *_rest in indexes})],
         )
         rows = dict(cursor.fetchall())
-    total = len(indexes) + len(constraints)
-    # Largest tables first: the longest builds start at once, the short ones fill in.
-    builds = [(t, d, d) for t, _n, d in indexes] + [
-        (t, d, f"{n} (unique)") for t, n, _d, _k, d in unique
+        # Foreign keys first, unchecked (NOT VALID: no scan, and their lock would wait on
+        # every index build of either table). They reference primary keys, which stay.
+        for table, name, definition, _kind, _index in foreign:
+            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition} NOT VALID')
+    # Largest tables first, each table's index builds (SHARE on it) and then its foreign
+    # keys' validations (SHARE UPDATE EXCLUSIVE on it): a validation waits for its own
+    # table's builds and validations only, so it runs beside the next table's builds.
+    jobs = [Job(d, d, table=t, mode=SHARE) for t, _n, d in indexes]
+    jobs += [Job(d, f"{n} (unique)", table=t, mode=SHARE) for t, n, _d, _k, d in unique]
+    jobs += [
+        Job(f'ALTER TABLE "{t}" VALIDATE CONSTRAINT "{n}"', n, table=t, mode=VALIDATE)
+        for t, n, *_rest in foreign
     ]
-    builds.sort(key=lambda job: -rows.get(job[0], 0))
-    run_together(log, workers, [(d, label) for _t, d, label in builds], first=0, total=total)
+    jobs.sort(key=lambda job: (-rows.get(job.table, 0), job.table, job.mode == VALIDATE))
+    run_together(log, workers, jobs)
     with connection.cursor() as cursor:
         for table, name, _definition, _kind, _index in unique:
             cursor.execute(
                 f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" UNIQUE USING INDEX "{name}"'
             )
-        for table, name, definition, _kind, _index in foreign:
-            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition} NOT VALID')
-    validations = sorted(foreign, key=lambda c: -rows.get(c[0], 0))
-    run_together(
-        log,
-        workers,
-        [(f'ALTER TABLE "{t}" VALIDATE CONSTRAINT "{n}"', n) for t, n, *_rest in validations],
-        first=len(builds),
-        total=total,
-    )
 
 
-def run_together(
-    log: Callable[[str], None],
-    workers: int,
-    statements: list[tuple[str, str]],
-    *,
-    first: int = 0,
-    total: int = 0,
-) -> None:
-    """Run ``(sql, label)`` statements on up to ``workers`` connections of their own, in
-    order of start; each logged with its time. All run even if one fails; the first
-    failure is raised after."""
-    pending = list(reversed(statements))
-    lock = threading.Lock()
+SHARE = "share"  # CREATE INDEX: builds of one table run together
+VALIDATE = "validate"  # VALIDATE CONSTRAINT: alone on its table
+
+
+@dataclass(frozen=True)
+class Job:
+    sql: str
+    label: str
+    table: str = ""
+    mode: str = SHARE
+
+    def conflicts(self, other: Job) -> bool:
+        """Whether PostgreSQL would make one wait for the other (the same table, and not
+        both index builds)."""
+        return (
+            bool(self.table) and self.table == other.table and VALIDATE in (self.mode, other.mode)
+        )
+
+
+def next_job(pending: list[Job], running: Iterable[Job]) -> Job | None:
+    """The first pending job that waits for no running one."""
+    running = list(running)
+    for job in pending:
+        if not any(job.conflicts(other) for other in running):
+            return job
+    return None
+
+
+def run_together(log: Callable[[str], None], workers: int, jobs: list[Job]) -> None:
+    """Run ``jobs`` on up to ``workers`` connections of their own, each taking the first
+    in order that no running job's lock would hold up (:func:`next_job`); each logged
+    with its time. All run even if one fails; the first failure is raised after."""
+    pending = list(jobs)
+    running: set[Job] = set()
+    changed = threading.Condition()
     failures: list[BaseException] = []
-    done = [first]
+    done = [0]
+
+    def take() -> Job | None:
+        with changed:
+            while pending:
+                job = next_job(pending, running)
+                if job is not None:
+                    pending.remove(job)
+                    running.add(job)
+                    return job
+                changed.wait()
+            return None
 
     def work() -> None:
         from django.db import connections
@@ -1204,27 +1237,27 @@ def run_together(
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SET maintenance_work_mem = '1GB'")
-                while True:
-                    with lock:
-                        if not pending:
-                            return
-                        sql, label = pending.pop()
+                while (job := take()) is not None:
                     t0 = time.perf_counter()
                     try:
-                        cursor.execute(sql)
+                        cursor.execute(job.sql)
                     except Exception as exc:
-                        with lock:
+                        with changed:
                             failures.append(exc)
-                        log(f"  FAILED {label[:90]}: {exc}")
-                        continue
-                    with lock:
-                        done[0] += 1
-                        took = time.perf_counter() - t0
-                        log(f"  {done[0]}/{total or len(statements)} ({took:.0f} s): {label[:90]}")
+                        log(f"  FAILED {job.label[:90]}: {exc}")
+                    else:
+                        with changed:
+                            done[0] += 1
+                            line = f"{done[0]}/{len(jobs)} ({time.perf_counter() - t0:.0f} s)"
+                        log(f"  {line}: {job.label[:90]}")
+                    finally:
+                        with changed:
+                            running.discard(job)
+                            changed.notify_all()
         finally:
             connections.close_all()  # this thread's own connection
 
-    threads = [threading.Thread(target=work) for _ in range(max(1, min(workers, len(statements))))]
+    threads = [threading.Thread(target=work) for _ in range(max(1, min(workers, len(jobs))))]
     for thread in threads:
         thread.start()
     for thread in threads:
