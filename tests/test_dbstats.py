@@ -104,3 +104,31 @@ def test_sqlite_is_analysed_again_only_after_growing_by_a_quarter(world: Any) ->
     report(title="Lampu jalan mati 9")  # 10 = 8 x 1.25
     assert dbstats.refresh_sqlite_if_grown()
     assert dbstats.sqlite_rows_analysed() == 10
+
+
+@sqlite_only
+def test_tables_a_migration_remade_are_analysed_again(world: Any) -> None:
+    for i in range(3):
+        report(title=f"Trotoar rusak {i}")
+    forget_stats()
+    assert dbstats.restore_sqlite_lost() == []  # never analysed: left to seeding, the worker
+    dbstats.refresh()
+    before = stat_tables()
+    assert {"reports_report", "reports_reportevent"} <= before
+    # What remaking a table does to its statistics (SQLite's ALTER TABLE through a copy).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM sqlite_stat1 WHERE tbl IN ('reports_report', 'reports_reportevent')"
+        )
+    restored = dbstats.restore_sqlite_lost()
+    assert {"reports_report", "reports_reportevent"} <= set(restored)
+    assert stat_tables() == before
+
+
+def test_every_migrate_restores_lost_statistics(monkeypatch: Any, db: Any) -> None:
+    from django.core.management import call_command
+
+    seen: list[str] = []
+    monkeypatch.setattr(dbstats, "restore_sqlite_lost", seen.append)
+    call_command("migrate", verbosity=0)
+    assert seen == ["default"]  # once per migrate, for the database migrated

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 SQLITE_CHECK_SECONDS = 3600.0
 SQLITE_GROWTH = 1.25
@@ -60,3 +60,30 @@ def refresh_sqlite_if_grown(table: str = WATCHED_TABLE) -> bool:
         return False
     refresh()
     return True
+
+
+def restore_sqlite_lost(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """On an SQLite database that has statistics, ANALYZE each indexed table that has
+    none (remade by a migration, or new); returns their names. A database never
+    analysed is left to seeding and the worker (an empty one has nothing to measure)."""
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return []
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return []
+        cursor.execute(
+            "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name NOT LIKE 'sqlite_%' AND tbl_name NOT IN (SELECT tbl FROM sqlite_stat1)"
+            " ORDER BY tbl_name"
+        )
+        lost = [row[0] for row in cursor.fetchall()]
+        for name in lost:
+            cursor.execute(f"ANALYZE {conn.ops.quote_name(name)}")
+    return lost
+
+
+def after_migrate(using: str = DEFAULT_DB_ALIAS, **_kwargs: object) -> None:
+    """``post_migrate`` receiver: :func:`restore_sqlite_lost`."""
+    restore_sqlite_lost(using)
