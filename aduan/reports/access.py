@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from aduan.agencies.models import Agency, Membership, Role
+from aduan.core import lookups  # noqa: F401  (registers in_literals)
 from aduan.core.prepared import PreparedQuery
 from aduan.reports import tracking
 from aduan.reports.models import PUBLIC_LIST_STATUSES, Attachment, Report, ReportEvent
@@ -99,7 +100,8 @@ class StaffScope:
 def public_reports() -> QuerySet[Report]:
     """Reports anyone may list: never confidential, and only once the desk has verified
     them (unverified, rejected and archived text is not vetted for publication)."""
-    return Report.objects.filter(is_confidential=False, status__in=PUBLIC_LIST_STATUSES)
+    # The statuses written into the SQL, as the public list's partial index names them.
+    return Report.objects.filter(is_confidential=False, status__in_literals=PUBLIC_LIST_STATUSES)
 
 
 def is_public(report: Report) -> bool:
@@ -423,7 +425,7 @@ def citizen_attachments(report: Report, view: CitizenView) -> QuerySet[Attachmen
 def open311_reports(key: ApiKey | None) -> QuerySet[Report]:
     if key is None:
         return public_reports()
-    public = Q(is_confidential=False, status__in=PUBLIC_LIST_STATUSES)
+    public = Q(is_confidential=False, status__in_literals=PUBLIC_LIST_STATUSES)
     handled = subtree_q([key.agency])
     filed = subtree_q([key.agency], prefix="source_agency__")
     return Report.objects.filter(public | handled | filed)
