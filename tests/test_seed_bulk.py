@@ -224,3 +224,22 @@ def test_every_rebuild_step_runs_and_a_failure_is_raised_after() -> None:
     finished = sorted(line.rsplit(": ", 1)[1] for line in lines if "FAILED" not in line)
     assert finished == ["build 1", "build 2", "build 3", "check 1"]
     assert any("FAILED broken" in line for line in lines)
+
+
+def test_a_rebuild_without_a_connection_fails_instead_of_ending_quietly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import OperationalError
+
+    from aduan.demo import bulk
+
+    class Down:
+        def cursor(self) -> Any:
+            raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(bulk, "connection", Down())
+    lines: list[str] = []
+    jobs = [bulk.Job("SELECT 1", "build", table="t", mode=bulk.SHARE)]
+    with pytest.raises(OperationalError):
+        bulk.run_together(lines.append, 2, jobs)
+    assert any("FAILED to connect" in line for line in lines)

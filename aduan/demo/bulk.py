@@ -1254,6 +1254,10 @@ def run_together(log: Callable[[str], None], workers: int, jobs: list[Job]) -> N
                         with changed:
                             running.discard(job)
                             changed.notify_all()
+        except Exception as exc:  # no connection: the rebuild must not end as if complete
+            with changed:
+                failures.append(exc)
+            log(f"  FAILED to connect: {exc}")
         finally:
             connections.close_all()  # this thread's own connection
 
