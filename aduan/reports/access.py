@@ -97,11 +97,15 @@ class StaffScope:
         return not report.is_anonymous and self.working_agency_for(report) is not None
 
 
+# Reports anyone may list: never confidential, and only once the desk has verified them
+# (unverified, rejected and archived text is not vetted for publication). The statuses
+# are written into the SQL, as the public list's partial index names them.
+PUBLIC = Q(is_confidential=False, status__in_literals=PUBLIC_LIST_STATUSES)
+
+
 def public_reports() -> QuerySet[Report]:
-    """Reports anyone may list: never confidential, and only once the desk has verified
-    them (unverified, rejected and archived text is not vetted for publication)."""
-    # The statuses written into the SQL, as the public list's partial index names them.
-    return Report.objects.filter(is_confidential=False, status__in_literals=PUBLIC_LIST_STATUSES)
+    """The reports :data:`PUBLIC` allows."""
+    return Report.objects.filter(PUBLIC)
 
 
 def is_public(report: Report) -> bool:
@@ -425,10 +429,9 @@ def citizen_attachments(report: Report, view: CitizenView) -> QuerySet[Attachmen
 def open311_reports(key: ApiKey | None) -> QuerySet[Report]:
     if key is None:
         return public_reports()
-    public = Q(is_confidential=False, status__in_literals=PUBLIC_LIST_STATUSES)
     handled = subtree_q([key.agency])
     filed = subtree_q([key.agency], prefix="source_agency__")
-    return Report.objects.filter(public | handled | filed)
+    return Report.objects.filter(PUBLIC | handled | filed)
 
 
 def open311_handled_events_q(key: ApiKey | None) -> Q:

@@ -1,6 +1,6 @@
 """``{% duplicate_candidates report %}`` for the desk's report page, and the public
 "N orang melaporkan masalah ini" piece of the tracking page (the public list counts its
-rows' reporters in its own query: ``reports.selectors.public_list_page_rows``)."""
+rows' reporters in its own query: ``reports.selectors.public_list_shown``)."""
 
 from __future__ import annotations
 
