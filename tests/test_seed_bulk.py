@@ -243,3 +243,22 @@ def test_a_rebuild_without_a_connection_fails_instead_of_ending_quietly(
     with pytest.raises(OperationalError):
         bulk.run_together(lines.append, 2, jobs)
     assert any("FAILED to connect" in line for line in lines)
+
+
+def test_table_made_tracking_ids_are_the_tracking_modules() -> None:
+    """The seeder's table lookups give the symbols and check symbol that
+    :mod:`aduan.reports.tracking` would, across the 45-bit range and at its edges."""
+    import random
+
+    from aduan.demo.bulk import TrackingIds
+    from aduan.reports.tracking import ALPHABET, _check_symbol, normalize
+
+    ids = TrackingIds()
+    rng = random.Random(9)
+    for x in [0, 1, (1 << 45) - 1, 1 << 30, (1 << 15) - 1] + [
+        rng.getrandbits(45) for _ in range(5000)
+    ]:
+        payload = "".join(ALPHABET[(x >> shift) & 31] for shift in range(40, -1, -5))
+        made = ids.text(x)
+        assert made == payload + _check_symbol(payload), x
+        assert normalize(made) == made

@@ -69,7 +69,6 @@ from aduan.reports.lifecycle import TRANSITIONS
 from aduan.reports.models import Report, ReportEvent, Status
 from aduan.reports.redaction import redact, scrub_identity
 from aduan.reports.tracking import ALPHABET
-from aduan.reports.tracking import _check_symbol as check_symbol
 from aduan.sla import deadlines
 from aduan.stats import rollups
 from aduan.stats.models import ReportFact
@@ -132,6 +131,11 @@ class Clock:
     def iso(self, ts: int) -> str:
         """As :func:`aduan.audit.chain._canonical_value` writes a datetime."""
         return f"{self.day(ts)}T{self.HMS[ts % DAY]}.000000+00:00"
+
+    def both(self, ts: int) -> tuple[str, str]:
+        """(:meth:`sql`, :meth:`iso`) of one moment, the day looked up once."""
+        day, hms = self.day(ts), self.HMS[ts % DAY]
+        return f"{day} {hms}", f"{day}T{hms}.000000+00:00"
 
 
 class Deadlines:
@@ -366,6 +370,15 @@ class EventSpec:
     public: str
     visibility: str
     ts: int
+    key: int = 0  # the same for every event of the same kind (all but time and slots)
+
+    def __post_init__(self) -> None:
+        kind = (self.action, self.from_status, self.to_status, self.actor_kind, self.reason,
+                self.message, self.public, self.visibility)  # fmt: skip
+        object.__setattr__(self, "key", _KINDS.setdefault(kind, len(_KINDS)))
+
+
+_KINDS: dict[tuple[str, ...], int] = {}
 
 
 @dataclass
@@ -617,17 +630,6 @@ class Recorder:
 
 # ------------------------------------------------------------------ rows
 
-_PUBLIC: dict[str, str] = {}
-
-
-def _public(message: str) -> str:
-    """The redacted public version of a message (one redaction per distinct text)."""
-    found = _PUBLIC.get(message)
-    if found is None:
-        found = _PUBLIC[message] = redact(message)
-    return found
-
-
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 NULL = "\\N"
 
@@ -696,6 +698,7 @@ def template_values(tpl: Template) -> list[Any]:
 class Prepared:
     """A template with what every report made from it shares, computed once."""
 
+    index: int
     tpl: Template
     values: list[Any]
     copy_text: str
@@ -703,6 +706,29 @@ class Prepared:
     response_json: str
     response_public_json: str
     response_copy: str
+
+
+class TrackingIds:
+    """A 45-bit number as a tracking ID (nine symbols and the check symbol of
+    :mod:`aduan.reports.tracking`), by three table lookups of 15 bits: the symbols and
+    their share of the Luhn sum (positions 1-3 and 7-9 weigh 2, 1, 2; 4-6 weigh 1, 2, 1)."""
+
+    def __init__(self) -> None:
+        n = len(ALPHABET)
+
+        def luhn(value: int, factor: int) -> int:
+            return factor * value // n + factor * value % n
+
+        triples = [(a, b, c) for a in range(n) for b in range(n) for c in range(n)]
+        self.symbols = [ALPHABET[a] + ALPHABET[b] + ALPHABET[c] for a, b, c in triples]
+        self.outer = [luhn(a, 2) + luhn(b, 1) + luhn(c, 2) for a, b, c in triples]
+        self.inner = [luhn(a, 1) + luhn(b, 2) + luhn(c, 1) for a, b, c in triples]
+
+    def text(self, x: int) -> str:
+        high, middle, low = x >> 30, (x >> 15) & 0x7FFF, x & 0x7FFF
+        total = self.outer[high] + self.inner[middle] + self.outer[low]
+        symbols = self.symbols
+        return f"{symbols[high]}{symbols[middle]}{symbols[low]}{ALPHABET[-total % len(ALPHABET)]}"
 
 
 class Generator:
@@ -719,7 +745,8 @@ class Generator:
         self.secret_key = settings.SECRET_KEY.encode()
         self.open_reports = 0
         self.salt = self.rng.getrandbits(45)
-        self.prepared = [self._prepare(t) for t in refs.templates]
+        self.ids = TrackingIds()
+        self.prepared = [self._prepare(i, t) for i, t in enumerate(refs.templates)]
         recorder = Recorder(self.rng, self.deadlines)
         span = 4 * WEEK
         self.shapes = {
@@ -729,13 +756,15 @@ class Generator:
             ]
             for has_unit in (False, True)
         }
-        self.static: dict[int, tuple[Any, ...]] = {}
+        self.static: dict[tuple[int, int], tuple[str, str, str, str, str]] = {}
+        self.fact_checked = False
 
     @staticmethod
-    def _prepare(tpl: Template) -> Prepared:
+    def _prepare(index: int, tpl: Template) -> Prepared:
         values = template_values(tpl)
         public = redact(tpl.response)
         return Prepared(
+            index=index,
             tpl=tpl,
             values=values,
             copy_text="\t".join(_esc(v) for v in values),
@@ -752,8 +781,7 @@ class Generator:
         report numbers map to distinct 9-symbol payloads (random draws would collide
         about once in ten million)."""
         x = (pk * 0x1F3D5B79A3C1 + self.salt) % (1 << 45)
-        payload = "".join(ALPHABET[(x >> shift) & 31] for shift in range(40, -1, -5))
-        return payload + check_symbol(payload)
+        return self.ids.text(x)
 
     def _when(self, shape: Shape) -> int:
         """A submission time over the years (volume growing towards the present), moved
@@ -775,9 +803,10 @@ class Generator:
         key = completion if recipe[0] == COMPLETION else recipe[0]
         return self.deadlines.due(key, recipe[1] + delta, zones[recipe[2]])
 
-    def report(self, pk: int, pg: bool) -> tuple[Any, Any, list[Piece]]:
-        """One report: (report row, fact row, its events as :data:`Piece` s for
-        :func:`chain_events`) — rows as COPY text when ``pg``, else as value lists."""
+    def report(self, pk: int, pg: bool) -> tuple[Any, Any, list[Any]]:
+        """One report: (report row, fact row, its events for :func:`chain_events`) — when
+        ``pg``, rows as COPY text and the events' :data:`Piece` s flattened (three
+        strings each, as :func:`unpack` reads them), else value lists and pieces."""
         rng, refs, clock = self.rng, self.refs, self.clock
         prep = self.prepared[rng.randrange(len(self.prepared))]
         region = refs.pick_region(rng)
@@ -825,39 +854,45 @@ class Generator:
         ]  # fmt: skip
         # (Everything in ``own`` is a number, a code or a date: nothing to escape.)
         fact = self._fact(pk, status, state, submitted, times, dues, agency, region, tpl)
-        events: list[Piece] = []
+        events: list[Any] = []
         reporter = tpl.reporter_id
-        officers = refs.officers
+        officers, desk_user = refs.officers, refs.desk_user
+        static = self.static
         for spec in shape.events[: last + 1]:
-            when = spec.ts + delta
             actor_agency = slots[spec.actor_agency]
             event_agency = slots[spec.agency]
             user = spec.user
             actor = (
                 None if user is None else reporter if user == "reporter"
-                else refs.desk_user if user == DESK_SLOT
+                else desk_user if user == DESK_SLOT
                 else officers.get(actor_agency) if actor_agency is not None else None
             )  # fmt: skip
-            head, tail, msg_json, public_json, msg_copy = self._static(spec, prep)
-            aa = "null" if actor_agency is None else actor_agency
-            ag = "null" if event_agency is None else event_agency
-            us = "null" if actor is None else actor
+            parts = static.get((spec.key, prep.index if spec.message == RESPONSE else -1))
+            if parts is None:
+                parts = self._static(spec, prep)
+            head, tail, rest, after, copy_static = parts
+            sql, iso = clock.both(spec.ts + delta)
+            aa = "null" if actor_agency is None else str(actor_agency)
+            ag = "null" if event_agency is None else str(event_agency)
+            us = "null" if actor is None else str(actor)
             # The canonical JSON up to the sequence number (known only when chained).
             before = (
-                f'{head}{aa},"actor_id":{us}{tail[0]}{ag},"chain":"events","created_at":"'
-                f'{clock.iso(when)}{tail[1]}{msg_json},"public_message":{public_json}'
-                f'{tail[2]}{pk},"seq":'
+                f'{head}{aa},"actor_id":{us}{tail}{ag},"chain":"events","created_at":"'
+                f'{iso}{rest}{pk},"seq":'
             )
             if pg:
-                ids = "\t".join(
-                    NULL if v is None else str(v) for v in (actor, actor_agency, event_agency)
-                )
-                events.append((before, tail[3], f"{pk}\t{ids}\t{clock.sql(when)}\t{msg_copy}\n"))
+                if actor is None:
+                    us = NULL
+                if actor_agency is None:
+                    aa = NULL
+                if event_agency is None:
+                    ag = NULL
+                events += (before, after, f"{pk}\t{us}\t{aa}\t{ag}\t{sql}\t{copy_static}")
             else:
                 message = prep.tpl.response if spec.message == RESPONSE else spec.message
                 public = redact(prep.tpl.response) if spec.message == RESPONSE else spec.public
-                events.append((before, tail[3], [
-                    pk, actor, actor_agency, event_agency, clock.sql(when), spec.action,
+                events.append((before, after, [
+                    pk, actor, actor_agency, event_agency, sql, spec.action,
                     spec.from_status, spec.to_status, spec.actor_kind, "", spec.reason,
                     message, public, spec.visibility,
                 ]))  # fmt: skip
@@ -872,64 +907,66 @@ class Generator:
             return f"{report}\t{prep.copy_text}\n", f"{fact_row}\n", events
         return own + prep.values, fact, events
 
-    def _static(
-        self, spec: EventSpec, prep: Prepared
-    ) -> tuple[str, tuple[str, str, str, str], str, str, str]:
+    def _static(self, spec: EventSpec, prep: Prepared) -> tuple[str, str, str, str, str]:
         """The parts of an event's canonical JSON and COPY line that do not depend on the
-        report (cached per event shape; the follow-up text comes from the template)."""
-        key = id(spec)
-        cached = self.static.get(key)
-        if cached is None:
-            head = f'{{"action":{_q(spec.action)},"actor_agency_id":'
-            tail = (
-                f',"actor_kind":{_q(spec.actor_kind)},"actor_label":"","agency_id":',
-                f'","from_status":{_q(spec.from_status)},"message":',
-                f',"reason":{_q(spec.reason)},"report_id":',
-                f',"to_status":{_q(spec.to_status)},"visibility":{_q(spec.visibility)}}}',
-            )
-            copy_head = "\t".join(_esc(v) for v in (spec.action, spec.from_status, spec.to_status,
-                                                     spec.actor_kind, "", spec.reason))  # fmt: skip
-            copy_tail = "\t" + _esc(spec.visibility)
-            cached = (
-                head,
-                tail,
-                _q(spec.message),
-                _q(spec.public),
-                copy_head,
-                copy_tail,
-                f"{_esc(spec.message)}\t{_esc(spec.public)}",
-            )
-            self.static[key] = cached
-        head, tail, msg_json, public_json, copy_head, copy_tail, msg_copy = cached
+        report: (the JSON's head up to the actor agency, from the actor to the agency,
+        from the creation time to the report, after the sequence number; the COPY
+        line's columns from the action on). Cached per kind of event (and per template
+        for a follow-up, whose text is the template's)."""
         if spec.message == RESPONSE:
             msg_json, public_json = prep.response_json, prep.response_public_json
             msg_copy = prep.response_copy
-        return head, tail, msg_json, public_json, f"{copy_head}\t{msg_copy}{copy_tail}"
+        else:
+            msg_json, public_json = _q(spec.message), _q(spec.public)
+            msg_copy = f"{_esc(spec.message)}\t{_esc(spec.public)}"
+        copy_head = "\t".join(_esc(v) for v in (spec.action, spec.from_status, spec.to_status,
+                                                 spec.actor_kind, "", spec.reason))  # fmt: skip
+        parts = (
+            f'{{"action":{_q(spec.action)},"actor_agency_id":',
+            f',"actor_kind":{_q(spec.actor_kind)},"actor_label":"","agency_id":',
+            f'","from_status":{_q(spec.from_status)},"message":{msg_json},'
+            f'"public_message":{public_json},"reason":{_q(spec.reason)},"report_id":',
+            f',"to_status":{_q(spec.to_status)},"visibility":{_q(spec.visibility)}}}',
+            f"{copy_head}\t{msg_copy}\t{_esc(spec.visibility)}\n",
+        )
+        self.static[(spec.key, prep.index if spec.message == RESPONSE else -1)] = parts
+        return parts
 
     def _fact(self, pk: int, status: str, state: dict[str, Any], submitted: int,
               times: list[int | None], dues: list[int | None], agency: int | None,
               region: str, tpl: Template) -> list[Any]:  # fmt: skip
         """:func:`aduan.stats.rollups.compute_fact` of the report as the database has it."""
-
-        def moment(ts: int | None) -> datetime | None:
-            return None if ts is None else datetime.fromtimestamp(ts, UTC)
-
+        verified, dispatched, first_response, responded, closed = [
+            None if ts is None else _fromtimestamp(ts, UTC) for ts in times
+        ]
+        due, _auto, first_due, completion_due, _offer = dues
         values: dict[str, Any] = {
-            "pk": pk, "submitted_at": moment(submitted), "status": status,
+            "pk": pk, "submitted_at": _fromtimestamp(submitted, UTC), "status": status,
             "rejection_reason": state["rejection_reason"], "channel": tpl.channel,
             "type": tpl.type, "category_id": tpl.category_id, "region_id": region,
             "bounce_count": state["bounce_count"], "rating": state["rating"],
             "resolved": state["resolved"],
             "agency__path": self.refs.path.get(agency) if agency else None,
             "agency__time_zone": self.refs.tz.get(agency) if agency else None,
+            "verified_at": verified, "dispatched_at": dispatched,
+            "first_response_at": first_response, "responded_at": responded,
+            "closed_at": closed,
+            "due_at": None if due is None else _fromtimestamp(due, UTC),
+            "first_response_due_at": None if first_due is None else _fromtimestamp(first_due, UTC),
+            "completion_due_at": (
+                None if completion_due is None else _fromtimestamp(completion_due, UTC)
+            ),
         }  # fmt: skip
-        values.update(zip(TIME_FIELDS, map(moment, times), strict=True))
-        values.update(zip(DUE_FIELDS, map(moment, dues), strict=True))
-        missing = set(rollups.REPORT_FIELDS) - set(values)
-        if missing:
-            raise CommandError(f"bulk seeding does not know report fields {sorted(missing)}")
+        if not self.fact_checked:
+            missing = set(rollups.REPORT_FIELDS) - set(values)
+            if missing:
+                raise CommandError(f"bulk seeding does not know report fields {sorted(missing)}")
+            self.fact_checked = True
         fact = rollups.compute_fact(values)
-        return [pk, *(fact[f] for f in rollups.FACT_FIELDS)]
+        return [pk, *[fact[f] for f in rollups.FACT_FIELDS]]
+
+
+_fromtimestamp = datetime.fromtimestamp
 
 
 # ------------------------------------------------------------------ generating in parallel
@@ -943,7 +980,7 @@ and its row without (id, seq, prev_hash, hash)."""
 class Batch:
     reports: Any  # COPY text (PostgreSQL) or value lists
     facts: Any
-    events: list[Piece]
+    events: Any  # packed (:func:`unpack`) or a list of pieces
     count: int
     open_reports: int
 
@@ -961,12 +998,24 @@ def make_batch(gen: Generator, start: int, stop: int, pg: bool, seed: int) -> Ba
         events.extend(pieces)
     opened = gen.open_reports - opened
     if pg:
-        return Batch("".join(reports), "".join(facts), events, stop - start, opened)
+        packed = SEP.join(events)
+        return Batch("".join(reports), "".join(facts), packed, stop - start, opened)
     return Batch(reports, facts, events, stop - start, opened)
 
 
+SEP = "\x00"
+"""Between the strings of packed events: a worker hands its batch over as one string,
+which crosses between processes in a fraction of the time a list of tuples takes. No
+part holds it: JSON writes it escaped, and PostgreSQL's text cannot store it."""
+
+
+def unpack(packed: str) -> Iterator[Piece]:
+    parts = iter(packed.split(SEP) if packed else ())
+    return zip(parts, parts, parts, strict=True)
+
+
 def chain_events(
-    pieces: list[Piece], next_id: int, seq: int, prev: str, pg: bool
+    pieces: Iterable[Piece], next_id: int, seq: int, prev: str, pg: bool
 ) -> tuple[list[Any], int, int, str]:
     """Number and hash-chain events as :mod:`aduan.audit.chain` does (the one step that
     must run in order): (rows, next id, last seq, last hash)."""
@@ -1340,9 +1389,8 @@ def bulk_seed(
         )
         with Sink() as sink:
             for part in made:
-                event_rows, next_event, seq, prev = chain_events(
-                    part.events, next_event, seq, prev, pg
-                )
+                pieces = unpack(part.events) if pg else part.events
+                event_rows, next_event, seq, prev = chain_events(pieces, next_event, seq, prev, pg)
                 events_total += len(event_rows)
                 open_reports += part.open_reports
                 sink.write(0, part.reports)
