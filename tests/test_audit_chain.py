@@ -296,14 +296,17 @@ def test_data_migration_chains_rows_written_before_the_chain(world: Any) -> None
     assert [e.message for e in ReportEvent.objects.order_by("seq")][-1] == "catatan lama"
 
 
-@pytest.mark.parametrize("model", [ReportEvent, AuditRecord])
-def test_hash_has_one_plain_index(db: Any, model: Any) -> None:
-    """One B-tree on ``hash`` (Django's db_index added an unused pattern-matching twin on
-    PostgreSQL: 5.4 GB at 60 million events, written on every event)."""
+@pytest.mark.parametrize(
+    ("model", "name"), [(ReportEvent, "event_hash"), (AuditRecord, "audit_hash")]
+)
+def test_hash_is_indexed_once_by_its_head(db: Any, model: Any, name: str) -> None:
+    """One index for the hash: on its first eight symbols (``chain.hash_index``), not the
+    whole 64 (5.4 GB at 60 million events, written on every event), nor Django's
+    pattern-matching twin on PostgreSQL."""
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, model._meta.db_table)
-    on_hash = [name for name, c in found.items() if c["index"] and c["columns"] == ["hash"]]
-    assert on_hash == [model._meta.indexes[-1].name]
+    assert name in found and found[name]["index"]
+    assert not [n for n, c in found.items() if c["index"] and "hash" in (c["columns"] or [])]
 
 
 def test_postgresql_appends_one_row_in_one_statement(world: Any) -> None:

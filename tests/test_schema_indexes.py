@@ -96,3 +96,54 @@ def test_sqlite_reads_the_public_list_through_its_partial_index(world: Any) -> N
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
         # With the statuses as parameters SQLite walked the submitted_at index instead.
         assert "USING INDEX report_public_list" in plan, plan
+
+
+def _plan(queryset: Any) -> str:
+    """The plan of ``queryset`` as the database would run it with the index available
+    (PostgreSQL's planner scans a test's tiny tables sequentially whatever it has)."""
+    sql, params = queryset.query.get_compiler("default").as_sql()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_sparse_references_are_indexed_where_set_and_their_lookups_use_it(world: Any) -> None:
+    report = submit().report
+    person, agency = world.bandung_officer, world.bandung
+    Report.objects.filter(pk=report.pk).update(reporter=person)
+    for model, column, name, value in (
+        (ReportEvent, "actor", "event_actor", person.pk),
+        (ReportEvent, "actor_agency", "event_actor_agency", agency.pk),
+        (ReportEvent, "agency", "event_agency", agency.pk),
+        (Report, "reporter", "report_reporter", person.pk),
+        (Report, "requested_agency", "report_requested_agency", agency.pk),
+        (Report, "source_agency", "report_source_agency", agency.pk),
+        (Report, "merged_into", "report_merged_into", report.pk),
+    ):
+        field = model._meta.get_field(column)
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+        assert found[name]["columns"] == [field.column], name
+        # No full index of the column beside the partial one.
+        assert [c["columns"] for c in found.values() if c["index"]].count([field.column]) == 1
+        # (Unordered: the models' default order could be read off another index.)
+        plan = _plan(model.objects.filter(**{column: value}).order_by())
+        assert name in plan, (name, plan)
+    # The reporter's own list finds their report through it.
+    assert list(Report.objects.filter(reporter=person)) == [report]
+
+
+def test_a_hash_is_found_through_the_index_of_its_head() -> None:
+    from aduan.audit import chain
+    from aduan.audit.models import AuditRecord
+
+    event = ReportEvent.objects.get(report=submit().report)
+    assert chain.linked_to(ReportEvent.objects, event.hash) == [event]
+    assert chain.linked_to(ReportEvent.objects, event.hash[:8] + "0" * 56) == []
+    for model, name in ((ReportEvent, "event_hash"), (AuditRecord, "audit_hash")):
+        head = model.objects.annotate(hash_head=chain.HashHead("hash"))
+        assert name in _plan(head.filter(hash_head=event.hash[:8]).order_by())

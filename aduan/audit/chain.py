@@ -268,14 +268,43 @@ class ChainedManager(models.Manager):
         return append_many(list(objs), using=self.db)
 
 
+HASH_HEAD = 8
+
+
+class HashHead(models.Func):
+    """The first :data:`HASH_HEAD` symbols of a hash, the numbers written into the SQL:
+    a database matches an expression index by its text, and SQLite does not see through
+    parameters."""
+
+    function = "SUBSTR"
+    template = f"%(function)s(%(expressions)s, 1, {HASH_HEAD})"
+    output_field = models.CharField()
+
+
+def hash_index(name: str) -> models.Index:
+    """The index a break's diagnosis finds a hash by (:func:`linked_to`): its first
+    eight symbols, 32 bits, which leave one record in a hundred sharing them with another
+    at 60 million. A third of the full hash's size (1.8 GB instead of 5.4 at 60 million
+    events), so it builds faster, and every append writes to a smaller, random-keyed
+    tree."""
+    return models.Index(HashHead("hash"), name=name)
+
+
+def linked_to(manager: Any, digest: str) -> list[Any]:
+    """The rows whose hash is ``digest``, found through :func:`hash_index`. The full hash
+    is compared here, not in the query: given ``hash = …`` too, SQLite folds the constant
+    into the indexed expression and no longer sees the index."""
+    found = manager.annotate(hash_head=HashHead("hash")).filter(hash_head=digest[:HASH_HEAD])
+    return [row for row in found.order_by() if row.hash == digest]
+
+
 class ChainedModel(AppendOnlyModel):
     """Append-only rows that are hash-chained on insert (see the module docstring)."""
 
     seq = models.BigIntegerField(unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
-    # Indexed by each concrete model's Meta (a plain B-tree: Django's db_index on a
-    # CharField adds a second, pattern-matching index on PostgreSQL that nothing uses).
-    # Only a break's diagnosis looks a hash up; bytewise, its index builds twice as fast.
+    # Indexed by each concrete model's Meta (:func:`hash_index`). Only a break's
+    # diagnosis looks a hash up; bytewise, its index builds twice as fast.
     hash = AsciiCharField(max_length=64, editable=False)
 
     objects: ClassVar[ChainedManager] = ChainedManager()
@@ -350,10 +379,10 @@ def _diagnose(
         found = inserted_before()
         if found is not None:
             return found
-        if not manager.filter(hash=row.prev_hash).exists():
+        if not linked_to(manager, row.prev_hash):
             return brk("deleted", "the record it links to no longer exists")
         return brk("reordered", "the record it links to is stored at another position")
-    predecessor = manager.filter(hash=row.prev_hash).exclude(pk=row.pk).first()
+    predecessor = next((r for r in linked_to(manager, row.prev_hash) if r.pk != row.pk), None)
     candidates = [expected - 1, expected + 1]
     if predecessor is not None:
         candidates.insert(0, int(predecessor.seq) + 1)

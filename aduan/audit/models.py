@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aduan.audit.chain import ChainedModel
+from aduan.audit.chain import ChainedModel, hash_index
 
 
 class ChainHead(models.Model):
@@ -84,7 +84,7 @@ class AuditRecord(ChainedModel):
         indexes = [
             models.Index(fields=["report", "created_at"], name="audit_report_time"),
             models.Index(fields=["actor", "created_at"], name="audit_actor_time"),
-            models.Index(fields=["hash"], name="audit_hash"),
+            hash_index("audit_hash"),
         ]
 
     def __str__(self) -> str:

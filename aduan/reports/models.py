@@ -7,8 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aduan.audit.chain import ChainedModel
+from aduan.audit.chain import ChainedModel, hash_index
 from aduan.core.fields import AsciiCharField
+from aduan.core.indexes import when_set
 
 
 class Category(models.Model):
@@ -140,6 +141,7 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("instansi yang dipilih pelapor"),
+        db_index=False,
     )
     # No index of its own: report_agency_status (agency, status) serves it.
     agency = models.ForeignKey(
@@ -170,6 +172,7 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("dikirim melalui aplikasi instansi"),
+        db_index=False,
     )
     external_id = models.CharField(_("nomor di aplikasi instansi"), max_length=100, blank=True)
     # The language the reporter used, so notices reach them in it.
@@ -181,6 +184,7 @@ class Report(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reports",
+        db_index=False,
     )
     reporter_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
     reporter_email = models.EmailField(_("surel pelapor"), blank=True)
@@ -196,7 +200,12 @@ class Report(models.Model):
     )
     rejection_reason = models.CharField(max_length=20, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_reports"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_reports",
+        db_index=False,
     )
 
     submitted_at = models.DateTimeField(_("diterima"), db_index=True)
@@ -229,6 +238,11 @@ class Report(models.Model):
         verbose_name_plural = _("laporan")
         indexes = [
             models.Index(fields=["status", "due_at"], name="report_status_due"),
+            # References most reports leave empty: indexed only where set.
+            when_set("requested_agency", "report_requested_agency"),
+            when_set("source_agency", "report_source_agency"),
+            when_set("reporter", "report_reporter"),
+            when_set("merged_into", "report_merged_into"),
             models.Index(fields=["agency", "status"], name="report_agency_status"),
             # The sweep reads only rows with a pending automatic action.
             models.Index(
@@ -322,11 +336,17 @@ class ReportEvent(ChainedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
     actor_label = models.CharField(max_length=60, blank=True)
     actor_agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     agency = models.ForeignKey(
         "agencies.Agency",
@@ -335,6 +355,7 @@ class ReportEvent(ChainedModel):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="Handling agency after this event.",
+        db_index=False,
     )
     reason = models.CharField(max_length=40, blank=True)
     message = models.TextField(blank=True)
@@ -348,7 +369,12 @@ class ReportEvent(ChainedModel):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["report", "created_at"], name="event_report_time"),
-            models.Index(fields=["hash"], name="event_hash"),
+            hash_index("event_hash"),
+            # Most events have no acting person (the system, an anonymous reporter),
+            # many no acting or handling agency: each index holds only those that do.
+            when_set("actor", "event_actor"),
+            when_set("actor_agency", "event_actor_agency"),
+            when_set("agency", "event_agency"),
         ]
 
     def __str__(self) -> str:
