@@ -303,8 +303,8 @@ class ChainedModel(AppendOnlyModel):
 
     seq = models.BigIntegerField(unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
-    # Indexed by each concrete model's Meta (:func:`hash_index`). Only a break's
-    # diagnosis looks a hash up; bytewise, its index builds twice as fast.
+    # Indexed by each concrete model's Meta, by its head (:func:`hash_index`): only a
+    # break's diagnosis looks a hash up.
     hash = AsciiCharField(max_length=64, editable=False)
 
     objects: ClassVar[ChainedManager] = ChainedManager()

@@ -706,6 +706,7 @@ class Prepared:
     response_json: str
     response_public_json: str
     response_copy: str
+    response_public: str
 
 
 class TrackingIds:
@@ -773,6 +774,7 @@ class Generator:
             ),
             response_json=_q(tpl.response),
             response_public_json=_q(public),
+            response_public=public,
             response_copy=f"{_esc(tpl.response)}\t{_esc(public)}",
         )
 
@@ -890,7 +892,7 @@ class Generator:
                 events += (before, after, f"{pk}\t{us}\t{aa}\t{ag}\t{sql}\t{copy_static}")
             else:
                 message = prep.tpl.response if spec.message == RESPONSE else spec.message
-                public = redact(prep.tpl.response) if spec.message == RESPONSE else spec.public
+                public = prep.response_public if spec.message == RESPONSE else spec.public
                 events.append((before, after, [
                     pk, actor, actor_agency, event_agency, sql, spec.action,
                     spec.from_status, spec.to_status, spec.actor_kind, "", spec.reason,
